@@ -10,9 +10,9 @@ own cache.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Hashable
 from typing import Any
 
 import geopandas as gpd
@@ -33,8 +33,11 @@ CENSUS_2024_FILE = "census/communes_2024.csv"
 CENSUS_2014_FILE = "census/communes_2014.csv"
 DOUARS_FILE = "census/douars_2024.csv"
 
-_TEXT: dict[Hashable, Any] = {"code": str, "code_digits": str, "province_code": str, "cercle_code": str,
-         "commune_code": str, "fraction_code": str, "code_2014": str}
+_TEXT_COLUMNS = (
+    "code", "code_digits", "province_code", "cercle_code", "commune_code", "fraction_code",
+    "code_2014",
+)
+_TEXT: dict[Hashable, Any] = dict.fromkeys(_TEXT_COLUMNS, str)
 
 
 def _path(name: str, root: Path | None) -> Path:

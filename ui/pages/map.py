@@ -1,0 +1,8 @@
+"""Page placeholder."""
+
+import streamlit as st
+
+from ui import state
+
+st.title(state.t("nav.map"))
+st.info(state.t("nav.coming", what=state.t("nav.map")))
