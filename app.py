@@ -1,15 +1,20 @@
 """Carte scolaire Marrakech-Safi — Streamlit entry point.
 
-Navigation, language and page set-up only; each page lives in ``ui/pages/``.
+Navigation, language, sidebar filters and the URL view state; each page lives
+in ``ui/pages/``.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import state
+from mapping.catalogue import LANGS
+from mapping.classify import SCHEMES
+from mapping.schema import AREA_TYPES, CYCLES, SECTORS
+from ui import components, sidebar, state, viewstate
 
-st.set_page_config(page_title="Carte scolaire Marrakech-Safi", layout="wide")
+st.set_page_config(page_title="Carte scolaire Marrakech-Safi", layout="wide",
+                   initial_sidebar_state="expanded")
 
 PAGES = [
     ("ui/pages/map.py", "nav.map", "map", True),
@@ -20,8 +25,36 @@ PAGES = [
     ("ui/pages/export.py", "nav.export", "export", False),
 ]
 
+
+def _in(options: object) -> object:
+    allowed = set(options)  # type: ignore[call-overload]
+
+    def check(value: object) -> object:
+        if isinstance(value, list):
+            return [v for v in value if v in allowed]
+        return value if value in allowed else None
+
+    return check
+
+
+viewstate.restore({
+    "lang": _in(LANGS),
+    "f_area": _in(["", *AREA_TYPES]),
+    "f_cycles": _in(CYCLES),
+    "f_sectors": _in(SECTORS),
+    "m_scheme": _in(SCHEMES),
+    "m_k": lambda k: k if 3 <= k <= 9 else None,
+})
+
+lang = sidebar.language_selector()
+components.set_direction(lang)
 page = st.navigation(
     [st.Page(path, title=state.t(key), url_path=url, default=default)
      for path, key, url, default in PAGES]
 )
-page.run()
+try:
+    sidebar.filters()
+    page.run()
+finally:
+    viewstate.sync_query()
+st.caption(state.t("app.sources_footer"))

@@ -2,20 +2,34 @@
 
 Every page reads the same things through these functions, so the data is
 loaded from disk once per server process and a filter change never reloads it.
+
+Extra schools for demonstrations and tests: set the environment variable
+``CARTE_SCOLAIRE_EXTRA_SCHOOLS`` to a CSV file with the canonical registry
+columns (:data:`mapping.schema.REGISTRY_COLUMNS`); its rows are appended to the
+default registry and labelled with the file name.
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from mapping.datasets import Region, load_region
+from mapping.errors import MappingError
 from mapping.filters import Selection
 from mapping.i18n import normalise_lang
 from mapping.i18n import t as _t
 from mapping.schema import REGISTRY_COLUMNS
 from mapping.table import indicator_table
+
+#: Environment variable naming a CSV of schools appended to the default registry.
+EXTRA_SCHOOLS_ENV = "CARTE_SCOLAIRE_EXTRA_SCHOOLS"
+#: Environment variable with an optional XYZ tile URL (online basemap).
+TILES_ENV = "CARTE_SCOLAIRE_TILES"
 
 
 @st.cache_resource(show_spinner=False)
@@ -24,16 +38,52 @@ def region() -> Region:
     return load_region()
 
 
+def _empty_registry() -> gpd.GeoDataFrame:
+    gdf = gpd.GeoDataFrame(pd.DataFrame(columns=list(REGISTRY_COLUMNS)), geometry=[],
+                           crs="EPSG:4326")
+    gdf.attrs.update(key="empty", name="empty")
+    return gdf
+
+
+def _extra_schools(path: str) -> gpd.GeoDataFrame:
+    """Read the extra-schools CSV (canonical columns) as a registry."""
+    from mapping.registry import to_registry
+
+    df = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    return to_registry(df, name=Path(path).name)
+
+
 @st.cache_resource(show_spinner=False)
-def default_registry() -> gpd.GeoDataFrame:
-    """The embedded default school registry (empty until one is available)."""
+def _default_registry(extra_path: str) -> tuple[gpd.GeoDataFrame, str]:
     try:
         from mapping.registry import load_default_registry
     except ImportError:
-        return gpd.GeoDataFrame(
-            pd.DataFrame(columns=list(REGISTRY_COLUMNS)), geometry=[], crs="EPSG:4326"
-        )
-    return load_default_registry()
+        base = _empty_registry()
+    else:
+        base = load_default_registry()
+    if not extra_path:
+        return base, ""
+    try:
+        extra = _extra_schools(extra_path)
+    except (OSError, ValueError, MappingError) as exc:
+        return base, str(exc)
+    merged = gpd.GeoDataFrame(
+        pd.concat([pd.DataFrame(base), pd.DataFrame(extra)], ignore_index=True),
+        geometry="geometry", crs="EPSG:4326",
+    )
+    merged.attrs["key"] = f"{base.attrs.get('key', 'default')}+{extra.attrs.get('key', '')}"
+    merged.attrs["name"] = f"{base.attrs.get('name', 'default')} + {extra.attrs['name']}"
+    return merged, ""
+
+
+def default_registry() -> gpd.GeoDataFrame:
+    """The embedded default school registry, plus ``$CARTE_SCOLAIRE_EXTRA_SCHOOLS`` if set."""
+    return _default_registry(os.environ.get(EXTRA_SCHOOLS_ENV, ""))[0]
+
+
+def extra_schools_error() -> str:
+    """Why the extra-schools file could not be read ("" when fine or unset)."""
+    return _default_registry(os.environ.get(EXTRA_SCHOOLS_ENV, ""))[1]
 
 
 def registry() -> gpd.GeoDataFrame:
@@ -44,7 +94,10 @@ def registry() -> gpd.GeoDataFrame:
 
 def registry_label() -> str:
     """Name of the active registry, for captions and exports."""
-    return str(st.session_state.get("registry_name", "default"))
+    name = st.session_state.get("registry_name")
+    if name:
+        return str(name)
+    return str(registry().attrs.get("name", "default"))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -62,6 +115,30 @@ def table() -> gpd.GeoDataFrame:
     return _table(str(reg.attrs.get("key", registry_label())), reg)
 
 
+@st.cache_resource(show_spinner=False)
+def web_geometry() -> gpd.GeoSeries:
+    """Simplified commune geometry for web maps, indexed by commune code (cached)."""
+    from mapping.webmap import web_communes
+
+    web = web_communes(region().communes)
+    return gpd.GeoSeries(web.geometry.to_numpy(), index=web["code"].to_numpy(), crs=web.crs)
+
+
+@st.cache_resource(show_spinner=False)
+def web_provinces() -> gpd.GeoDataFrame:
+    """Province outlines dissolved from the web commune geometry (cached)."""
+    from mapping.webmap import web_communes, web_provinces
+
+    return web_provinces(web_communes(region().communes))
+
+
+def web_table() -> gpd.GeoDataFrame:
+    """:func:`table` with the simplified web geometry, for folium maps."""
+    tab = table()
+    geom = web_geometry().reindex(tab["code"].to_numpy())
+    return tab.set_geometry(gpd.GeoSeries(geom.to_numpy(), index=tab.index, crs=tab.crs))
+
+
 def lang() -> str:
     """The interface language (``fr``, ``ar`` or ``en``)."""
     return normalise_lang(st.session_state.get("lang") or st.query_params.get("lang"))
@@ -76,3 +153,24 @@ def selection() -> Selection:
     """The current selection, as set by the sidebar filters."""
     sel = st.session_state.get("selection")
     return sel if isinstance(sel, Selection) else Selection()
+
+
+def selected_communes() -> gpd.GeoDataFrame:
+    """Rows of :func:`table` in the current selection."""
+    tab = table()
+    return tab[selection().commune_mask(tab).to_numpy()]
+
+
+def selected_schools() -> gpd.GeoDataFrame:
+    """Schools of the active registry in the current selection (communes, cycle, sector)."""
+    reg = registry()
+    if len(reg) == 0:
+        return reg
+    codes = set(selected_communes()["code"])
+    return reg[selection().school_mask(reg, codes).to_numpy()]
+
+
+def tiles_url() -> str | None:
+    """Optional tile URL: the sidebar setting, else ``$CARTE_SCOLAIRE_TILES``."""
+    url = str(st.session_state.get("tiles") or os.environ.get(TILES_ENV, "")).strip()
+    return url or None

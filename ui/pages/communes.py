@@ -1,8 +1,58 @@
-"""Page placeholder."""
+"""Communes page: sortable table of the filtered communes, downloadable as CSV."""
 
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
 
-from ui import state
+from ui import indicator_picker, state
 
+DEFAULT_COLUMNS = (
+    "population_2024", "school_age_primary_est", "schooling_rate_6_to_11",
+    "illiteracy_rate_10_plus", "amenities_electricity",
+)
+
+lang = state.lang()
 st.title(state.t("nav.communes"))
-st.info(state.t("nav.coming", what=state.t("nav.communes")))
+
+inds = indicator_picker.available()
+if "c_indicators" not in st.session_state:
+    mapped = st.session_state.get("m_indicator")
+    chosen = [i for i in DEFAULT_COLUMNS if i in inds]
+    if mapped in inds and mapped not in chosen:
+        chosen.insert(0, mapped)
+    st.session_state["c_indicators"] = chosen
+else:
+    st.session_state["c_indicators"] = [i for i in st.session_state["c_indicators"] if i in inds]
+st.multiselect(state.t("communes.indicators"), list(inds), key="c_indicators",
+               format_func=lambda i: indicator_picker.display_label(inds[i], lang))
+
+tab = state.selected_communes()
+name_col = "name_ar" if lang == "ar" else "name_fr"
+province_col = "province_ar" if lang == "ar" else "province_fr"
+out = pd.DataFrame({
+    state.t("communes.code"): tab["code"].to_numpy(),
+    state.t("communes.name"): tab[name_col].to_numpy(),
+    state.t("communes.province"): tab[province_col].to_numpy(),
+    state.t("communes.type"): [state.t(f"area.{a}") for a in tab["type"]],
+})
+for ind_id in st.session_state["c_indicators"]:
+    ind = inds[ind_id]
+    header = ind.label_in(lang)
+    if ind.year != 2024 and str(ind.year) not in header:
+        header += f" ({ind.year})"
+    if ind.estimated and state.t("app.estimated") not in header:
+        header += f" ({state.t('app.estimated')})"
+    unit = ind.unit_in(lang)
+    if unit:
+        header += f" [{unit}]"
+    out[header] = pd.to_numeric(tab[ind_id], errors="coerce").round(ind.decimals).to_numpy()
+
+st.caption(state.t("communes.caption", n=len(out)))
+st.dataframe(out, hide_index=True, height=560)
+st.download_button(
+    state.t("communes.download"),
+    data=out.to_csv(index=False).encode("utf-8-sig"),
+    file_name="communes_marrakech_safi.csv",
+    mime="text/csv",
+)

@@ -1,8 +1,136 @@
-"""Page placeholder."""
+"""Map page: choropleth of any catalogue indicator, school points, commune panel."""
 
+from __future__ import annotations
+
+import json
+
+import pandas as pd
 import streamlit as st
 
-from ui import state
+from mapping import webmap
+from mapping.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES, classify
+from mapping.errors import MappingError
+from mapping.i18n import t
+from mapping.schema import QUALITY_LEVELS
+from ui import commune_panel, components, indicator_picker, state
 
+lang = state.lang()
 st.title(state.t("nav.map"))
-st.info(state.t("nav.coming", what=state.t("nav.map")))
+
+if err := state.extra_schools_error():
+    st.warning(state.t("ui.extra_schools_error", path="$" + state.EXTRA_SCHOOLS_ENV,
+                       message=err))
+
+c1, c2, c3 = st.columns([3, 2, 1])
+with c1:
+    indicator = indicator_picker.pick("m_indicator")
+with c2:
+    if st.session_state.get("m_scheme") not in SCHEMES:
+        st.session_state["m_scheme"] = "quantiles"
+    scheme = st.selectbox(state.t("map.scheme"), list(SCHEMES), key="m_scheme",
+                          format_func=lambda s: t(f"map.scheme.{s}", lang))
+with c3:
+    if not MIN_CLASSES <= int(st.session_state.setdefault("m_k", 5)) <= MAX_CLASSES:
+        st.session_state["m_k"] = 5
+    k = st.slider(state.t("map.classes"), MIN_CLASSES, MAX_CLASSES, key="m_k",
+                  disabled=scheme == "manual")
+
+manual_breaks: list[float] | None = None
+if scheme == "manual":
+    st.text_input(state.t("map.breaks"), key="m_breaks", placeholder="10; 20; 50")
+    manual_breaks = []
+    for part in str(st.session_state.get("m_breaks") or "").replace(",", ".").split(";"):
+        if not part.strip():
+            continue
+        try:
+            manual_breaks.append(float(part))
+        except ValueError:
+            st.error(state.t("map.breaks_invalid", value=part.strip()))
+            manual_breaks = []
+            break
+
+if indicator.year != 2024:
+    st.warning(state.t("map.year_note", year=indicator.year,
+                       note=indicator.note.get(lang, "")))
+elif indicator.estimated:
+    st.info(state.t("map.estimated_note", note=indicator.note.get(lang, "")))
+
+full = state.web_table()
+selection = state.selection()
+mask = selection.commune_mask(full).to_numpy()
+shown = full[mask]
+if shown.empty:
+    st.warning(state.t("ui.none_selected"))
+    st.stop()
+
+values = pd.to_numeric(full[indicator.id], errors="coerce")
+ranks = pd.Series(webmap.region_rank(values).to_numpy(), index=full["code"].to_numpy())
+try:
+    if scheme == "manual" and not manual_breaks:
+        classification = classify(values[mask], "quantiles", k,
+                                  higher_is_better=indicator.higher_is_better)
+    else:
+        classification = classify(values[mask], scheme, k,
+                                  higher_is_better=indicator.higher_is_better,
+                                  manual_breaks=manual_breaks)
+except (ValueError, MappingError) as exc:
+    st.error(state.t("ui.error", message=str(exc)))
+    st.stop()
+
+schools = state.selected_schools()
+m = webmap.base_map(bounds=shown.total_bounds, tiles_url=state.tiles_url())
+webmap.add_choropleth(m, shown, indicator, classification, lang,
+                      ranks=ranks, region_size=int(values.notna().sum()))
+provinces = state.web_provinces()
+if selection.provinces:
+    provinces = provinces[provinces["province_code"].isin(selection.provinces)]
+webmap.add_province_outlines(m, provinces)
+if len(schools):
+    webmap.add_schools(m, schools, lang)
+    webmap.add_schools_legend(m, lang)
+webmap.add_layer_control(m)
+
+map_col, panel_col = st.columns([3, 2])
+with map_col:
+    out = components.show_map(m, key="main_map", height=620)
+    st.caption(state.t("map.click_hint"))
+
+    reg = state.registry()
+    n = len(reg)
+    if n:
+        rank = {q: i for i, q in enumerate(QUALITY_LEVELS)}
+        worst = [
+            max((a, b), key=lambda q: rank.get(q, -1) if isinstance(q, str) else -1)
+            for a, b in zip(reg["location_quality"], reg["capacity_quality"], strict=True)
+        ]
+        share = pd.Series(worst).value_counts(normalize=True) * 100
+        located = int(reg.geometry.notna().sum())
+        st.caption(state.t(
+            "map.registry", name=state.registry_label(), n=n, located=located,
+            inferred=f"{share.get('inferred_census', 0.0):.0f}",
+            estimated=f"{share.get('estimated', 0.0):.0f}",
+            fictitious=f"{share.get('fictitious', 0.0):.0f}",
+        ))
+        if located < n:
+            st.caption(state.t("map.located_note", n=n - located))
+    else:
+        st.caption(state.t("map.registry_empty", name=state.registry_label()))
+
+clicked = out.get("last_active_drawing")
+if isinstance(clicked, dict):
+    marker = json.dumps(clicked, sort_keys=True)
+    if marker != st.session_state.get("_last_click"):
+        st.session_state["_last_click"] = marker
+        code = (clicked.get("properties") or {}).get("code")
+        if code:
+            st.session_state["commune"] = code
+
+with panel_col:
+    code = st.session_state.get("commune")
+    if code and code in set(full["code"]):
+        commune_panel.show(code, indicator)
+        if st.button(state.t("panel.clear")):
+            st.session_state["commune"] = None
+            st.rerun()
+    else:
+        st.info(state.t("map.click_hint"))

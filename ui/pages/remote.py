@@ -1,8 +1,485 @@
-"""Page placeholder."""
+"""Distance learning: readiness index, access × readiness typology, 2014 → 2024 change.
 
+Every figure comes from :mod:`mapping.remote`, :mod:`mapping.typology` and
+:mod:`mapping.change`; this page only gathers options, draws and downloads.
+Indices and classes are computed over the whole region, then the sidebar
+selection filters what is shown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
 import streamlit as st
 
-from ui import state
+from mapping import access, change, remote
+from mapping import typology as ty
+from mapping.catalogue import LANGS, Indicator
+from mapping.classify import classify
+from mapping.errors import MappingError
+from mapping.i18n import t as _t
+from mapping.indicators import catalogue
+from mapping.webmap import (
+    add_choropleth,
+    add_province_outlines,
+    base_map,
+    commune_name,
+    esc,
+    region_rank,
+    web_communes,
+    web_provinces,
+)
+from ui import components, state
 
-st.title(state.t("nav.remote"))
-st.info(state.t("nav.coming", what=state.t("nav.remote")))
+T = state.t
+LANG = state.lang()
+DIR = "rtl" if LANG == "ar" else "ltr"
+
+
+@st.cache_resource(show_spinner=False)
+def _web() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    web = web_communes(state.region().communes)
+    return web, web_provinces(web)
+
+
+def t_in(lang: str, key: str, **kwargs: object) -> str:
+    """Translate *key* into a given language (for labels stored in all three)."""
+    return _t(key, lang, **kwargs)
+
+
+@st.cache_data(show_spinner=False)
+def _change_long() -> pd.DataFrame:
+    return change.change_long(state.region())
+
+
+def _tiles() -> str | None:
+    url = str(st.session_state.get("tiles") or "").strip()
+    return url or None
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    # utf-8 with BOM so spreadsheet programs read the Arabic names correctly
+    return frame.to_csv(index=True).encode("utf-8-sig")
+
+
+def _name_col() -> str:
+    return "name_ar" if LANG == "ar" else "name_fr"
+
+
+def _fmt(value: Any, decimals: int = 1) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    if number != number:  # NaN
+        return "—"
+    text = f"{number:,.{decimals}f}".replace(",", "\u202f")
+    return text.replace(".", ",") if LANG == "fr" else text
+
+
+def _show_choropleth(web_sel: gpd.GeoDataFrame, ind: Indicator, values: pd.Series,
+                     ranks: pd.Series, key: str) -> None:
+    """Draw *values* (indexed by code) on the selected communes."""
+    frame = web_sel.copy()
+    frame[ind.id] = frame["code"].map(values).astype(float)
+    cls = classify(frame[ind.id].to_numpy(), "quantiles", 5,
+                   higher_is_better=ind.higher_is_better)
+    m = base_map(bounds=frame.total_bounds, tiles_url=_tiles())
+    add_choropleth(m, frame, ind, cls, LANG, ranks=ranks, region_size=int(ranks.notna().sum()))
+    add_province_outlines(m, _web()[1])
+    components.show_map(m, key=key, height=520)
+
+
+# --- data and selection ---------------------------------------------------------------------
+
+st.title(T("nav.remote"))
+st.markdown(T("remote.intro"))
+
+try:
+    region = state.region()
+    table = state.table()
+except MappingError as exc:
+    st.error(T("ui.error", message=str(exc)))
+    st.stop()
+
+selection = state.selection()
+mask = selection.commune_mask(table).to_numpy()
+if not mask.any():
+    st.info(T("ui.none_selected"))
+    st.stop()
+codes = table.loc[mask, "code"].tolist()
+web, _ = _web()
+web_sel = web[web["code"].isin(codes)]
+names = table.set_index("code")[_name_col()]
+provinces = table.set_index("code")["province_fr" if LANG != "ar" else "province_ar"]
+cat = catalogue()
+
+SECTIONS = ("readiness", "typology", "change")
+section = st.segmented_control(
+    T("remote.title"), list(SECTIONS), format_func=lambda s: T(f"remote.tab.{s}"),
+    key="remote_section", default="readiness", label_visibility="collapsed",
+) or "readiness"
+
+# --- readiness options (shared by every section) --------------------------------------------
+
+DEFAULTS = dict(zip(remote.COMPONENT_IDS, remote.DEFAULT_WEIGHTS, strict=True))
+#: A copy of the weights outside widget state: it survives while the sliders are not drawn.
+SAVED = "_remote_weights"
+
+
+def _saved() -> tuple[dict[str, float], str]:
+    saved = st.session_state.get(SAVED)
+    if not isinstance(saved, dict):
+        return dict(DEFAULTS), "minmax"
+    return dict(saved["weights"]), str(saved["norm"])
+
+
+def _reset_weights() -> None:
+    for cid, w in DEFAULTS.items():
+        st.session_state[f"rw_{cid}"] = int(w)
+    st.session_state["rw_norm"] = "minmax"
+    st.session_state[SAVED] = {"weights": dict(DEFAULTS), "norm": "minmax"}
+
+
+weights, norm = _saved()
+if section == "readiness":
+    st.warning(T("remote.year_2014_warning"))
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        st.subheader(T("remote.weights"))
+        st.caption(T("remote.weights_help"))
+        for cid in remote.COMPONENT_IDS:
+            key = f"rw_{cid}"
+            if key not in st.session_state:
+                st.session_state[key] = int(weights.get(cid, DEFAULTS[cid]))
+            weights[cid] = float(st.slider(T(f"remote.component.{cid}"), 0, 50, step=5, key=key))
+        st.button(T("remote.reset_weights"), on_click=_reset_weights)
+        if "rw_norm" not in st.session_state:
+            st.session_state["rw_norm"] = norm
+        norm = st.radio(T("remote.normalisation"), list(remote.NORMALISATIONS), key="rw_norm",
+                        format_func=lambda n: T(f"remote.norm.{n}"))
+    st.session_state[SAVED] = {"weights": dict(weights), "norm": norm}
+    if sum(weights.values()) <= 0:
+        # every weight at 0: say so and keep the page usable with the default weights
+        with left:
+            st.error(T("remote.all_zero"))
+if sum(weights.values()) <= 0:
+    weights = dict(DEFAULTS)
+options = remote.ReadinessOptions.from_weights(
+    weights, "fixed" if norm == "fixed" else "minmax")
+custom = options != remote.ReadinessOptions()
+index = remote.readiness_index(table, options)
+shares = options.normalised_weights()
+
+if section == "readiness":
+    with right:
+        base_ind = cat["readiness_index"]
+        if custom:
+            described = ", ".join(f"{T(f'remote.component.{c}')} {shares[c] * 100:.0f} %"
+                                  for c in remote.COMPONENT_IDS if shares[c] > 0)
+            note = {lang: t_in(lang, "remote.index_custom_note", weights=described)
+                    for lang in LANGS}
+            index_ind = dataclasses.replace(
+                base_ind, label={lang: t_in(lang, "remote.index_custom") for lang in LANGS},
+                note=note)
+        else:
+            index_ind = base_ind
+        layers = {"readiness_index": index_ind}
+        for comp in remote.COMPONENTS:
+            col = "literacy_rate_15_plus" if comp.invert else comp.column
+            layers[col] = cat[col]
+        shown = st.selectbox(T("remote.show"), list(layers),
+                             format_func=lambda i: layers[i].label_in(LANG), key="rw_show")
+        ind = layers[shown]
+        if shown == "readiness_index":
+            values = index
+        else:
+            values = table.set_index("code")[shown].astype(float)
+        if ind.year == 2014:
+            st.caption("⚠ " + T("map.flag_year", year=ind.year))
+        _show_choropleth(web_sel, ind, values, region_rank(values), key="remote_ready_map")
+
+        export = pd.DataFrame({
+            "code": table["code"].to_numpy(),
+            "name_fr": table["name_fr"].to_numpy(),
+            "name_ar": table["name_ar"].to_numpy(),
+        }).set_index("code")
+        scores = remote.component_scores(table, options)
+        for comp in remote.COMPONENTS:
+            export[f"{comp.column}"] = table.set_index("code")[comp.column]
+            export[f"score_{comp.id}"] = scores[comp.id].round(2)
+        export["readiness_index"] = index.round(2)
+        export["readiness_rank_region"] = region_rank(index).astype("Int64")
+        st.download_button(T("remote.download_index"), _csv(export.loc[codes]),
+                           file_name="readiness_index.csv", mime="text/csv")
+
+    st.markdown(f"**{T('remote.formula')}**")
+    st.caption(T(f"remote.formula_{options.normalisation}"))
+    rows = []
+    for comp in remote.COMPONENTS:
+        raw = comp.values(table)
+        rows.append({
+            T("remote.col.component"): T(f"remote.component.{comp.id}"),
+            T("remote.col.year"): str(comp.year),
+            T("remote.col.weight"): weights[comp.id],
+            T("remote.col.share"): round(shares[comp.id] * 100, 1),
+            T("remote.col.min"): round(float(raw.min()), 1),
+            T("remote.col.max"): round(float(raw.max()), 1),
+        })
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if custom:
+        st.info(T("remote.custom_weights"))
+
+    st.subheader(T("remote.sensitivity"))
+    c1, c2 = st.columns(2)
+    factor = c1.slider(T("remote.sens.factor"), 10, 90, 50, step=10, key="rw_factor")
+    loo = c2.checkbox(T("remote.sens.leave_one_out"), value=True, key="rw_loo")
+    st.caption(T("remote.sens.help", pct=factor))
+    if len(codes) < 4:
+        st.info(T("remote.sens.too_few"))
+    else:
+        ranks = remote.sensitivity_ranks(table, options, factor=factor / 100,
+                                         leave_one_out=loo, subset=codes)
+        summary = remote.sensitivity_summary(ranks)
+        shifts = remote.commune_rank_shifts(ranks)
+        m1, m2, m3 = st.columns(3)
+        m1.metric(T("remote.sens.max_shift"), int(shifts["max_shift"].max()))
+        m2.metric(T("remote.sens.median_shift"), _fmt(shifts["max_shift"].median(), 1))
+        m3.metric(T("remote.sens.quartile_changes"),
+                  f"{int((~shifts['quartile_stable']).sum())} / {len(shifts)}")
+        view = pd.DataFrame({
+            T("remote.col.component"): [T(f"remote.component.{c}") for c in summary["component"]],
+            T("remote.sens.col.change"): [T("remote.sens.dropped") if ch == "0" else ch
+                                          for ch in summary["change"]],
+            T("remote.sens.col.max"): summary["max_shift"],
+            T("remote.sens.col.median"): summary["median_shift"],
+            T("remote.sens.col.mean"): summary["mean_shift"].round(1),
+            T("remote.sens.col.quartiles"): summary["quartile_changes"],
+        })
+        st.dataframe(view, hide_index=True, width="stretch")
+        st.markdown(f"**{T('remote.sens.top')}**")
+        top = shifts.head(15)
+        st.dataframe(pd.DataFrame({
+            T("remote.commune"): top.index.map(names),
+            T("remote.province"): top.index.map(provinces),
+            T("remote.sens.col.base_rank"): top["base_rank"],
+            T("remote.sens.col.best_rank"): top["best_rank"],
+            T("remote.sens.col.worst_rank"): top["worst_rank"],
+            T("remote.sens.col.max"): top["max_shift"],
+            T("remote.sens.col.stable"): top["quartile_stable"],
+        }), hide_index=True, width="stretch")
+
+# --- typology -------------------------------------------------------------------------------
+
+
+def _typology_map(typo: pd.DataFrame, measure: str) -> folium.Map:
+    frame = web_sel.merge(typo, left_on="code", right_index=True, how="left",
+                          suffixes=("", "_t"))
+    features = []
+    for row in frame.itertuples(index=False):
+        cls = str(row.typology)
+        second = row.name_fr if LANG == "ar" else row.name_ar
+        if measure == "mean_km":
+            acc_text = f"{_fmt(row.access_value, 1)} km"
+        else:
+            acc_text = f"{_fmt(row.access_value * 100, 0)} %"
+        tip = (f'<div dir="{DIR}"><b>{esc(commune_name(row, LANG))}</b> '
+               f'<span dir="auto">{esc(second)}</span><br>'
+               f'<b>{esc(T(f"remote.class.{cls}"))}</b><br>'
+               f'{esc(T("remote.typo.access_value"))} : ')
+        tip += (esc(T("remote.typo.assumed")) if row.access_assumed else esc(acc_text))
+        tip += (f'<br>{esc(T("remote.typo.col.readiness"))} : {esc(_fmt(row.readiness_index))}'
+                f'<br>{esc(T("remote.typo.children"))} : '
+                f'{esc(_fmt(row.school_age_total_est, 0))}</div>')
+        features.append({
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(row.geometry),
+            "properties": {"code": row.code, "tip": tip, "fill": ty.CLASS_COLORS[cls],
+                           "assumed": bool(row.access_assumed)},
+        })
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        props = feature["properties"]
+        out = {"fillColor": props["fill"], "color": "#ffffff", "weight": 0.6,
+               "fillOpacity": 0.8}
+        if props["assumed"]:
+            out.update({"dashArray": "4 3", "color": "#444444", "weight": 1.2,
+                        "fillOpacity": 0.45})
+        return out
+
+    m = base_map(bounds=frame.total_bounds, tiles_url=_tiles())
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=T("remote.typo.layer"),
+        style_function=style,
+        highlight_function=lambda _f: {"weight": 3, "color": "#222", "fillOpacity": 0.85},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    ).add_to(m)
+    add_province_outlines(m, _web()[1])
+    return m
+
+
+def _legend(counts: pd.DataFrame, show_no_figure: bool, n_assumed: int) -> str:
+    rows = []
+    for cls in ty.CLASSES:
+        if cls == ty.NO_FIGURE and not show_no_figure:
+            continue
+        n = int(counts.loc[cls, "communes"])
+        rows.append(
+            f'<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
+            f'<span style="display:inline-block;width:18px;height:13px;border:1px solid #777;'
+            f'background:{esc(ty.CLASS_COLORS[cls])}"></span>'
+            f'{esc(T(f"remote.class.{cls}"))} <span style="color:#666">({n})</span></div>'
+        )
+    if n_assumed:
+        rows.append(
+            f'<div style="display:flex;align-items:center;gap:6px;margin:6px 0 2px">'
+            f'<span style="display:inline-block;width:18px;height:13px;'
+            f'border:1.5px dashed #444"></span>'
+            f'{esc(T("remote.typo.assumed"))} <span style="color:#666">({n_assumed})</span></div>'
+        )
+    return (f'<div dir="{DIR}" style="font-size:0.9rem"><b>{esc(T("remote.typo.legend"))}</b>'
+            + "".join(rows) + "</div>")
+
+
+if section == "typology":
+    st.caption(T("remote.typo.explain"))
+    o1, o2, o3 = st.columns(3)
+    cycle = o1.selectbox(T("remote.typo.cycle"), list(access.ACCESS_CYCLES), index=1,
+                         format_func=lambda c: T(f"cycle.{c}"), key="rt_cycle")
+    measure = o1.radio(T("remote.typo.measure"), list(ty.ACCESS_MEASURES), key="rt_measure",
+                       format_func=lambda m: T(f"remote.typo.measure.{m}"))
+    threshold = None
+    if measure == "share_beyond":
+        threshold = o1.number_input(T("remote.typo.threshold_km"), min_value=0.5,
+                                    max_value=50.0, step=0.5,
+                                    value=access.DEFAULT_OPTIONS.threshold(cycle),
+                                    key=f"rt_threshold_{cycle}")
+    a_median = o2.checkbox(T("remote.typo.access_median"), value=True, key="rt_a_median")
+    a_cut = None
+    if not a_median:
+        if measure == "mean_km":
+            a_cut = o2.number_input(T("remote.typo.access_cutoff") + " (km)", 0.5, 60.0, 5.0,
+                                    step=0.5, key="rt_a_cut_km")
+        else:
+            a_cut = o2.slider(T("remote.typo.access_cutoff") + " (%)", 0, 100, 50,
+                              key="rt_a_cut_pct") / 100
+    r_median = o3.checkbox(T("remote.typo.readiness_median"), value=True, key="rt_r_median")
+    r_cut = None
+    if not r_median:
+        r_cut = float(o3.slider(T("remote.typo.readiness_cutoff"), 0, 100, 50,
+                                key="rt_r_cut"))
+    rule = o3.radio(T("remote.typo.rule"), list(ty.NO_FIGURE_RULES), key="rt_rule",
+                    format_func=lambda r: T(f"remote.typo.rule.{r}"))
+    try:
+        t_opts = ty.TypologyOptions(
+            cycle=cycle, access_measure=measure, access_cutoff=a_cut,
+            threshold_km=threshold, readiness_cutoff=r_cut, readiness=options,
+            no_figure_access=rule,
+        )
+        typo_all = ty.typology(region, t_opts, table=table)
+    except MappingError as exc:
+        st.error(T("ui.error", message=str(exc)))
+        st.stop()
+    typo = typo_all.loc[codes]
+    counts = ty.children_by_class(typo)
+    acut = typo_all.attrs["access_cutoff"]
+    acut_text = (f"{_fmt(acut, 1)} km" if measure == "mean_km" else f"{_fmt(acut * 100, 0)} %")
+    st.markdown(T("remote.typo.cutoffs_used", measure=T(f"remote.typo.measure.{measure}"),
+                  access=acut_text, readiness=_fmt(typo_all.attrs["readiness_cutoff"])))
+    n_assumed = int(typo["access_assumed"].sum())
+    if n_assumed:
+        st.caption(T("remote.typo.assumed_note", n=n_assumed))
+    map_col, legend_col = st.columns([3, 1])
+    with map_col:
+        components.show_map(_typology_map(typo, measure), key="remote_typology_map", height=540)
+    with legend_col:
+        show_no_figure = rule == "no_figure" or bool(counts.loc[ty.NO_FIGURE, "communes"])
+        st.markdown(_legend(counts, show_no_figure, n_assumed), unsafe_allow_html=True)
+
+    st.subheader(T("remote.typo.children_title"))
+    total = float(typo[ty.CHILDREN_TOTAL].sum())
+    st.caption(T("remote.typo.children_caption", total=_fmt(total, 0)))
+    shown_classes = [c for c in ty.CLASSES if c != ty.NO_FIGURE or counts.loc[c, "communes"]]
+    cview = counts.loc[shown_classes]
+    st.dataframe(pd.DataFrame({
+        T("remote.typo.col.class"): [T(f"remote.class.{c}") for c in cview.index],
+        T("remote.typo.col.communes"): cview["communes"].to_numpy(),
+        **{T(f"cycle.{c}"): cview[col].astype(int).to_numpy()
+           for c, col in zip(("preschool", "primary", "lower_secondary", "upper_secondary"),
+                             ty.CHILD_COLUMNS, strict=True)},
+        T("remote.typo.col.total"): cview[ty.CHILDREN_TOTAL].astype(int).to_numpy(),
+        T("remote.typo.col.share"): cview["share_children"].round(1).to_numpy(),
+    }), hide_index=True, width="stretch")
+
+    st.subheader(T("remote.typo.priority_title"))
+    rank_options = [ty.CHILDREN_TOTAL, *ty.CHILD_COLUMNS]
+    rank_labels = {ty.CHILDREN_TOTAL: T("remote.typo.rank_total"),
+                   **{col: T(f"cycle.{c}") for c, col in
+                      zip(("preschool", "primary", "lower_secondary", "upper_secondary"),
+                          ty.CHILD_COLUMNS, strict=True)}}
+    by = st.selectbox(T("remote.typo.rank_by"), rank_options, format_func=rank_labels.get,
+                      key="rt_rank_by")
+    prio = ty.priority_communes(typo, by=by)
+    if prio.empty:
+        st.info(T("remote.typo.no_priority"))
+    else:
+        prio_view = pd.DataFrame({
+            T("remote.typo.col.rank"): prio["priority_rank"],
+            T("remote.commune"): prio.index.map(names),
+            T("remote.province"): prio.index.map(provinces),
+            T("remote.typo.col.mean_km"): prio["mean_km"].round(1),
+            T("remote.typo.col.share_beyond"): (prio["share_beyond"] * 100).round(0),
+            T("remote.typo.col.readiness"): prio["readiness_index"].round(1),
+            rank_labels[by] + " — " + T("app.estimated"): prio[by].astype(int),
+        })
+        prio_view.index.name = T("remote.code")
+        st.dataframe(prio_view, width="stretch")
+        st.download_button(T("remote.typo.download"), _csv(prio), file_name="priority_communes.csv",
+                           mime="text/csv")
+    st.download_button(T("remote.typo.download_all"), _csv(typo), file_name="typology.csv",
+                       mime="text/csv")
+
+# --- change ---------------------------------------------------------------------------------
+
+if section == "change":
+    st.caption(T("remote.change.caption"))
+    ids = [p.id for p in change.PAIRS]
+    chosen = st.selectbox(T("remote.change.pick"), ids,
+                          format_func=lambda i: cat[i].label_in(LANG), key="rc_pick")
+    pair = change.pair(chosen)
+    cind = cat[chosen]
+    if not pair.comparable:
+        st.warning("⚠ " + pair.note.get(LANG, pair.note["fr"]))
+    elif cind.note:
+        st.caption(cind.note.get(LANG, cind.note["fr"]))
+    long = _change_long()
+    part = long[(long["indicator"] == chosen)].set_index("code").loc[codes]
+    values = part["change"]
+    st.caption(T("remote.change.summary", value=cind.format(values.median(), LANG)))
+    _show_choropleth(web_sel, cind, values, region_rank(long[long["indicator"] == chosen]
+                                                        .set_index("code")["change"]),
+                     key="remote_change_map")
+    decimals = 0 if pair.kind == "percent" else (2 if pair.kind == "km" else 1)
+    view = pd.DataFrame({
+        T("remote.commune"): part.index.map(names),
+        T("remote.province"): part.index.map(provinces),
+        T("remote.change.col.2014"): part["value_2014"].round(decimals),
+        T("remote.change.col.2024"): part["value_2024"].round(decimals),
+        T("remote.change.col.change") + f" ({cind.unit_in(LANG)})": part["change"].round(2),
+        T("remote.change.col.origin"): [T(f"remote.change.method.{m}") for m in
+                                        part["method_2014"]],
+        T("remote.change.col.code_2014"): part["code_2014"],
+        T("remote.change.col.reason"): [T(f"remote.change.reason.{r}") if r else ""
+                                        for r in part["reason"]],
+    }, index=part.index)
+    view.index.name = T("remote.code")
+    st.dataframe(view, width="stretch")
+    st.download_button(T("remote.change.download"),
+                       _csv(long[long["code"].isin(codes)].set_index("code")),
+                       file_name="change_2014_2024.csv", mime="text/csv")

@@ -1,0 +1,141 @@
+"""Browser-test fixtures: a live ``streamlit run app.py`` server and an offline Chromium page.
+
+``app_url`` starts the app once per session on a free port (extra environment
+variables can be given through :func:`start_app` for other fixtures) and stops
+it at the end. ``page`` is a Playwright page whose every request to a host other
+than 127.0.0.1/localhost is aborted, which proves the app works offline; the
+hosts it tried are recorded in ``page.blocked_requests``.
+
+Chromium is Debian's ``/usr/bin/chromium`` (never a downloaded browser). When
+it or Playwright is missing the tests are skipped, except under ``CI=true``
+where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mapping.settings import PROJECT_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+#: Every http(s)/ws URL whose host is not 127.0.0.1 or localhost.
+NON_LOCAL = re.compile(r"^(?!(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?(/|$))[a-z]+://")
+#: Fixture file: one school whose name is an HTML injection attempt.
+HOSTILE_SCHOOLS = Path(__file__).with_name("hostile_schools.csv")
+
+
+def _missing(reason: str) -> None:
+    if ON_CI:
+        pytest.fail(f"{reason} (browser tests must run under CI)")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_app(env: dict[str, str] | None = None, timeout: float = 90.0) -> tuple[str, Any]:
+    """Start ``streamlit run app.py`` on a free port; return its URL and the process.
+
+    Waits until ``/_stcore/health`` answers. The caller must terminate the process.
+    """
+    port = free_port()
+    python = PROJECT_ROOT / ".venv" / "bin" / "python"
+    cmd = [
+        str(python if python.exists() else sys.executable), "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+    ]
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=full_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{out[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return url, proc
+        except OSError:
+            time.sleep(0.5)
+    stop_app(proc)
+    raise RuntimeError(f"streamlit did not answer on {url} within {timeout:.0f} s")
+
+
+def stop_app(proc: Any) -> None:
+    """Terminate a process started by :func:`start_app`."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """URL of a live app (with one hostile test school in the registry)."""
+    url, proc = start_app({"CARTE_SCOLAIRE_EXTRA_SCHOOLS": str(HOSTILE_SCHOOLS)})
+    try:
+        yield url
+    finally:
+        stop_app(proc)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright."""
+    if not CHROMIUM.exists():
+        _missing(f"{CHROMIUM} is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh offline page: non-local requests are aborted and recorded in ``blocked_requests``."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="fr-FR")
+    blocked: list[str] = []
+
+    def route(r: Any) -> None:
+        blocked.append(r.request.url)
+        r.abort()
+
+    # only non-local URLs are intercepted: local traffic is left untouched
+    context.route(NON_LOCAL, route)
+    pg = context.new_page()
+    pg.blocked_requests = blocked
+    try:
+        yield pg
+    finally:
+        context.close()

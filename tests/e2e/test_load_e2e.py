@@ -1,0 +1,77 @@
+"""Load: 20 concurrent headless browser sessions through the three user journeys.
+
+One Chromium, one browser context per session, asyncio Playwright API, against
+the app served on 127.0.0.1. Each step has a timeout and the whole run is
+capped; the p50/p95 interaction times are printed (``pytest -s`` shows them,
+``python -m mapping bench --load`` reports them too). Only the absence of
+errors is asserted, never a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+
+from mapping import bench
+
+pytestmark = pytest.mark.e2e
+
+#: Concurrent sessions (planner, director, analyst in turn).
+SESSIONS = 20
+#: Per-step bound; the whole run is bounded by TOTAL_TIMEOUT_S.
+STEP_TIMEOUT_S = 120.0
+TOTAL_TIMEOUT_S = 360.0
+
+
+def _in_thread(coro: Any, timeout_s: float) -> Any:
+    """Run *coro* on a fresh event loop in its own thread (isolated from any sync API)."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the test's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout_s)
+    if thread.is_alive():
+        pytest.fail(f"the load run did not finish in {timeout_s:.0f} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+@pytest.fixture(scope="module")
+def load_app() -> Any:
+    """A dedicated app server on the loopback interface (its memory is the load's own)."""
+    with bench.app_server() as server:
+        yield server
+
+
+def test_twenty_concurrent_sessions_complete_the_three_journeys(load_app: Any) -> None:
+    assert load_app.url.startswith("http://127.0.0.1:")
+    # warm the server's caches with one session, as a first user would
+    warm = _in_thread(bench.run_sessions(load_app.url, {"planner": bench.planner_journey},
+                                         sessions=1, step_timeout_s=STEP_TIMEOUT_S,
+                                         total_timeout_s=180), 200)
+    assert warm.errors == [], warm.summary()
+    result = _in_thread(
+        bench.run_sessions(load_app.url, bench.JOURNEYS, sessions=SESSIONS,
+                           step_timeout_s=STEP_TIMEOUT_S, total_timeout_s=TOTAL_TIMEOUT_S),
+        TOTAL_TIMEOUT_S + 60,
+    )
+    rss = load_app.peak_rss_kib()
+    print()
+    print(result.summary())
+    if rss is not None:
+        print(f"  peak memory of the app process: {rss / 1024:.0f} MiB")
+    assert result.errors == [], result.summary()
+    # every session finished every step of its journey
+    steps = {"planner": 3, "director": 4, "analyst": 4}
+    expected = sum(steps[list(bench.JOURNEYS)[i % 3]] for i in range(SESSIONS))
+    assert len(result.steps) == expected

@@ -1,0 +1,83 @@
+"""End-to-end tests of the map in headless Chromium, with every non-local request blocked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mapping.datasets import load_communes
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT = 120_000
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def _map_frame(page: Any) -> Any:
+    """The st_folium iframe, once Leaflet has drawn the communes."""
+    page.wait_for_selector("iframe[title*='st_folium']", timeout=TIMEOUT)
+    frame = page.frame_locator("iframe[title*='st_folium']").first
+    frame.locator("path.cs-commune").first.wait_for(timeout=TIMEOUT)
+    return frame
+
+
+def _open(page: Any, url: str) -> list[str]:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url, wait_until="domcontentloaded")
+    return dialogs
+
+
+def test_map_draws_every_commune_offline(page: Any, app_url: str) -> None:
+    dialogs = _open(page, app_url)
+    frame = _map_frame(page)
+    assert frame.locator("path.cs-commune").count() == 251
+    # the legend and the layer control come from our own offline Leaflet
+    assert frame.locator(".cs-legend").count() >= 1
+    assert frame.locator(".leaflet-control-layers").count() == 1
+    assert not dialogs
+    # nothing outside 127.0.0.1 was needed (a request would have been blocked)
+    assert page.blocked_requests == []
+
+
+def test_province_filter_keeps_only_its_communes(page: Any, app_url: str) -> None:
+    communes = load_communes()
+    province = "07.161"
+    expected = int((communes["province_code"] == province).sum())
+    _open(page, f"{app_url}/?prov={province}")
+    frame = _map_frame(page)
+    for _ in range(40):
+        if frame.locator("path.cs-commune").count() == expected:
+            break
+        page.wait_for_timeout(500)
+    assert frame.locator("path.cs-commune").count() == expected
+    # the sidebar shows the chosen province
+    assert page.get_by_text("35 communes sélectionnées sur 251").count() == 1
+
+
+def test_arabic_sets_right_to_left(page: Any, app_url: str) -> None:
+    _open(page, f"{app_url}/?lang=ar")
+    page.wait_for_selector("#cs-direction[dir='rtl']", state="attached", timeout=TIMEOUT)
+    direction = page.evaluate(
+        "getComputedStyle(document.querySelector('[data-testid=\"stMain\"]')).direction"
+    )
+    assert direction == "rtl"
+    assert page.get_by_role("heading", name="الخريطة").count() >= 1
+    frame = _map_frame(page)
+    assert frame.locator("path.cs-commune").count() == 251
+
+
+def test_hostile_school_name_is_shown_as_text(page: Any, app_url: str) -> None:
+    dialogs = _open(page, f"{app_url}/?q=Ait%20Ourir&sector=private")
+    frame = _map_frame(page)
+    marker = frame.locator("path.cs-school")
+    marker.first.wait_for(timeout=TIMEOUT)
+    assert marker.count() == 1
+    marker.first.click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=TIMEOUT)
+    assert HOSTILE in popup.inner_text()
+    assert frame.locator(".leaflet-popup-content img").count() == 0
+    page.wait_for_timeout(1000)
+    assert dialogs == []

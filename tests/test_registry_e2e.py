@@ -1,0 +1,56 @@
+"""Data page in a browser: upload a FICTITIOUS test registry, read the report, activate it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, NON_LOCAL, start_app, stop_app
+
+FIXTURE = Path(__file__).parent / "fixtures" / "registry" / "test_schools_utf8_comma.csv"
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def data_page() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    playwright = pytest.importorskip("playwright.sync_api")
+    url, proc = start_app()
+    try:
+        with playwright.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                         headless=True)
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.route(NON_LOCAL, lambda r: r.abort())
+            page = context.new_page()
+            page.dialogs = []
+            page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+            page.goto(f"{url}/data?lang=fr", timeout=60_000)
+            page.get_by_text("Registre actif : default").wait_for(timeout=60_000)
+            yield page
+            browser.close()
+    finally:
+        stop_app(proc)
+
+
+def test_upload_report_and_activate(data_page):
+    page = data_page
+    assert page.get_by_text("déduite du recensement").count() >= 1
+    hostile_name = "<img src=x onerror=alert(1)>.csv"
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": hostile_name, "mimeType": "text/csv", "buffer": FIXTURE.read_bytes()}])
+    page.get_by_text("10 lignes lues, 6 acceptées, 4 rejetées").wait_for(timeout=60_000)
+    assert page.get_by_text("Télécharger les lignes rejetées (CSV)").count() == 1
+    assert page.get_by_text("Rapport de validation").count() == 1
+    page.get_by_role("button", name="Utiliser ce registre (6 établissements acceptés)").click()
+    page.get_by_text("(6 établissements)").first.wait_for(timeout=60_000)
+    assert page.get_by_text("Revenir au registre par défaut").count() == 1
+    assert page.locator("img[src=x]").count() == 0
+    assert page.dialogs == []
+    page.get_by_role("button", name="Revenir au registre par défaut").click()
+    page.get_by_text("Registre actif : default").wait_for(timeout=60_000)

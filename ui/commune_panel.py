@@ -1,0 +1,123 @@
+"""The commune panel: key figures with ranks and averages, age structure, schools."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from mapping.catalogue import Indicator
+from mapping.indicators import catalogue
+from ui import state
+
+#: Figures shown for every commune (those present in the table), before the mapped one.
+KEY_FIGURES = (
+    "population_2024",
+    "school_age_primary_est",
+    "school_age_lower_secondary_est",
+    "schooling_rate_6_to_11",
+    "illiteracy_rate_10_plus",
+    "amenities_electricity",
+    "households_distance_to_paved_road_km",
+    "equipment_internet_2014",
+)
+#: RGPH 2024 five-year age bands (shares of the population, %).
+AGE_BANDS = (
+    "age_0_4", "age_5_9", "age_10_14", "age_15_19", "age_20_24", "age_25_29", "age_30_34",
+    "age_35_39", "age_40_44", "age_45_49", "age_50_54", "age_55_59", "age_60_64",
+    "age_65_69", "age_70_74", "age_75_plus",
+)
+
+
+def key_figures(code: str, extra: Indicator | None = None) -> pd.DataFrame:
+    """Table of key figures for commune *code*: value, rank, province and region means."""
+    tab = state.table()
+    row = tab[tab["code"] == code].iloc[0]
+    province = tab[tab["province_code"] == row["province_code"]]
+    cat = catalogue()
+    ids = [i for i in KEY_FIGURES if i in tab.columns and i in cat]
+    if extra is not None and extra.id not in ids:
+        ids.insert(0, extra.id)
+    lang = state.lang()
+    records = []
+    for ind_id in ids:
+        ind = cat[ind_id]
+        values = pd.to_numeric(tab[ind_id], errors="coerce")
+        value = values[tab["code"] == code].iloc[0]
+        rank = values.rank(ascending=False, method="min")[tab["code"] == code].iloc[0]
+        label = ind.label_in(lang)
+        if ind.year != 2024 and str(ind.year) not in label:
+            label += f" ({ind.year})"
+        if ind.estimated and state.t("app.estimated") not in label:
+            label += f" ({state.t('app.estimated')})"
+        records.append({
+            state.t("panel.indicator"): label,
+            state.t("panel.value"): ind.format(value, lang),
+            state.t("panel.rank"): "—" if pd.isna(rank) else state.t(
+                "panel.rank_value", rank=int(rank), n=int(values.notna().sum())),
+            state.t("panel.province_avg"): ind.format(
+                pd.to_numeric(province[ind_id], errors="coerce").mean(), lang),
+            state.t("panel.region_avg"): ind.format(values.mean(), lang),
+        })
+    return pd.DataFrame(records)
+
+
+def age_structure(code: str) -> pd.DataFrame:
+    """Shares of the 2024 age bands for commune *code* (index = band label)."""
+    tab = state.table()
+    row = tab[tab["code"] == code].iloc[0]
+    bands = [b for b in AGE_BANDS if b in tab.columns]
+    labels = [b.removeprefix("age_").replace("_plus", "+").replace("_", "-") for b in bands]
+    values = [float(row[b]) if pd.notna(row[b]) else None for b in bands]
+    return pd.DataFrame({state.t("panel.share"): values},
+                        index=pd.Index(labels, name=state.t("panel.age_band")))
+
+
+def commune_schools(code: str) -> pd.DataFrame:
+    """Schools of the active registry located in commune *code*, filtered by cycle/sector."""
+    reg = state.registry()
+    if len(reg) == 0:
+        return pd.DataFrame()
+    sel = state.selection()
+    rows = reg[sel.school_mask(reg, {code}).to_numpy()]
+    lang = state.lang()
+    name = rows["name_ar"].where(rows["name_ar"].notna(), rows["name_fr"]) if lang == "ar" \
+        else rows["name_fr"].where(rows["name_fr"].notna(), rows["name_ar"])
+    return pd.DataFrame({
+        state.t("panel.school_name"): name.astype(str).to_numpy(),
+        state.t("ui.cycle"): [state.t(f"cycle.{c}") for c in rows["cycle"]],
+        state.t("ui.sector"): [state.t(f"sector.{s}") for s in rows["sector"]],
+        state.t("map.school.seats"): pd.to_numeric(rows["seats"], errors="coerce").to_numpy(),
+        state.t("map.school.pupils"): pd.to_numeric(rows["pupils"], errors="coerce").to_numpy(),
+        state.t("panel.quality"): [
+            f"{state.t(f'quality.{a}') if a else '—'} / {state.t(f'quality.{b}') if b else '—'}"
+            for a, b in zip(rows["location_quality"], rows["capacity_quality"], strict=True)
+        ],
+    })
+
+
+def show(code: str, indicator: Indicator | None = None) -> None:
+    """Draw the panel for commune *code*."""
+    tab = state.table()
+    match = tab[tab["code"] == code]
+    if match.empty:
+        return
+    row = match.iloc[0]
+    lang = state.lang()
+    first, second = (row["name_ar"], row["name_fr"]) if lang == "ar" else (
+        row["name_fr"], row["name_ar"])
+    province = row["province_ar"] if lang == "ar" else row["province_fr"]
+    st.subheader(f"{first} · {second}")
+    area = state.t(f"area.{row['type']}")
+    st.caption(
+        f"{state.t('unit.province')} : {province} · {area} · {state.t('communes.code')} {code}"
+    )
+    st.dataframe(key_figures(code, indicator), hide_index=True)
+    st.caption(state.t("panel.avg_note"))
+    st.markdown(f"**{state.t('panel.age')}**")
+    st.bar_chart(age_structure(code), horizontal=True, height=320, sort=False)
+    schools = commune_schools(code)
+    st.markdown(f"**{state.t('panel.schools', n=len(schools))}**")
+    if schools.empty:
+        st.caption(state.t("panel.no_schools"))
+    else:
+        st.dataframe(schools, hide_index=True)

@@ -1,0 +1,99 @@
+"""Reusable Streamlit pieces: the offline map component and the page direction.
+
+``show_map`` is what every page calls to display a folium map: it serves
+Leaflet from the app's own static folder (no CDN) and returns what the user
+clicked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mapping import offline
+from mapping.i18n import is_rtl
+from mapping.settings import PROJECT_ROOT
+from ui import state
+
+#: Folder served by Streamlit at ``/app/static`` (``server.enableStaticServing``).
+STATIC_DIR = PROJECT_ROOT / "static"
+VENDOR_DIR = STATIC_DIR / "vendor"
+
+
+@st.cache_resource(show_spinner=False)
+def install_assets() -> Path:
+    """Copy Leaflet files from the xstatic packages into ``static/vendor`` (once per process)."""
+    return offline.install_static(VENDOR_DIR)
+
+
+def asset_prefix() -> str:
+    """URL prefix of the vendored Leaflet files, honouring ``server.baseUrlPath``."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/app/static/vendor" if base else "/app/static/vendor"
+
+
+def show_map(m: folium.Map, key: str, height: int = 620) -> dict[str, Any]:
+    """Display *m* with streamlit-folium, offline, and return the interaction state.
+
+    Parameters
+    ----------
+    m
+        Map built with :func:`mapping.webmap.base_map` (any folium map works:
+        Leaflet and Leaflet.markercluster are pointed at local files, unused
+        folium defaults such as jQuery/Bootstrap are dropped).
+    key
+        Streamlit key of the component.
+    height
+        Height in pixels.
+
+    Returns
+    -------
+    dict
+        streamlit-folium's return value: ``last_active_drawing`` (the clicked
+        GeoJSON feature, with its ``properties``), ``last_object_clicked_tooltip``
+        and ``last_clicked``.
+    """
+    install_assets()
+    missing = offline.localise(m, asset_prefix())
+    if missing:
+        st.warning(state.t("map.assets_missing", urls=", ".join(missing)))
+    out = st_folium(
+        m,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=["last_active_drawing", "last_object_clicked_tooltip", "last_clicked"],
+    )
+    return dict(out or {})
+
+
+RTL_CSS = """
+<style>
+  .stApp, [data-testid="stSidebar"], [data-testid="stMain"], [data-testid="stMainBlockContainer"] {
+    direction: rtl; text-align: right;
+  }
+  [data-testid="stSidebar"] { left: auto; right: 0; }
+  [data-testid="stMarkdownContainer"], .stAlert, label, [data-baseweb="select"] { direction: rtl; }
+  [data-testid="stDataFrame"], iframe { direction: ltr; }
+  [data-testid="stAppViewContainer"] { flex-direction: row-reverse; }
+</style>
+"""
+
+
+def set_direction(lang: str) -> None:
+    """Mark the page left-to-right or right-to-left (Arabic), with CSS for the layout.
+
+    An element ``<div id="cs-direction" dir="rtl" lang="ar">`` is placed at the
+    top of the page in Arabic (``dir="ltr"`` otherwise), so tests and
+    assistive technology can tell the direction.
+    """
+    direction = "rtl" if is_rtl(lang) else "ltr"
+    css = RTL_CSS if direction == "rtl" else ""
+    st.markdown(
+        f'<div id="cs-direction" dir="{direction}" lang="{lang}" style="display:none"></div>{css}',
+        unsafe_allow_html=True,
+    )

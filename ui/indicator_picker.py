@@ -1,0 +1,43 @@
+"""Indicator choice shared by the map and the communes pages: catalogue grouped by theme."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mapping.catalogue import Indicator
+from mapping.i18n import t
+from mapping.indicators import THEMES, catalogue
+from ui import state
+
+DEFAULT_INDICATOR = "schooling_rate_6_to_11"
+
+
+def available() -> dict[str, Indicator]:
+    """Catalogue indicators present in the commune table, ordered by theme."""
+    cols = set(state.table().columns)
+    inds = [ind for ind in catalogue().values() if ind.id in cols]
+    order = {theme: i for i, theme in enumerate(THEMES)}
+    inds.sort(key=lambda ind: order.get(ind.theme, len(order)))
+    return {ind.id: ind for ind in inds}
+
+
+def display_label(ind: Indicator, lang: str | None = None) -> str:
+    """``Theme › Label`` with flags for 2014 figures and estimates."""
+    lang = lang or state.lang()
+    theme = THEMES.get(ind.theme, {}).get(lang, ind.theme)
+    label = ind.label_in(lang)
+    estimated = t("app.estimated", lang)
+    if ind.estimated and estimated not in label:
+        label += f" ({estimated})"
+    return f"{theme} › {label}"
+
+
+def pick(key: str = "m_indicator") -> Indicator:
+    """Select box over :func:`available`; the value lives in ``st.session_state[key]``."""
+    inds = available()
+    lang = state.lang()
+    if st.session_state.get(key) not in inds:
+        st.session_state[key] = DEFAULT_INDICATOR if DEFAULT_INDICATOR in inds else next(iter(inds))
+    st.selectbox(state.t("map.indicator"), list(inds), key=key,
+                 format_func=lambda i: display_label(inds[i], lang))
+    return inds[str(st.session_state[key])]
