@@ -6,12 +6,16 @@ in ``ui/pages/``.
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from mapping.catalogue import LANGS
 from mapping.classify import SCHEMES
 from mapping.schema import AREA_TYPES, CYCLES, SECTORS
 from ui import components, sidebar, state, viewstate
+
+LOG = logging.getLogger("carte_scolaire")
 
 st.set_page_config(page_title="Carte scolaire Marrakech-Safi", layout="wide",
                    initial_sidebar_state="expanded")
@@ -55,6 +59,10 @@ page = st.navigation(
 try:
     sidebar.filters()
     page.run()
+except Exception as exc:  # error boundary: one failing page never takes the app down
+    # (st.stop/st.rerun raise BaseException subclasses and pass through)
+    LOG.exception("page %s failed", page.url_path)
+    st.error(state.t("ui.page_error", message=f"{type(exc).__name__}: {exc}"))
 finally:
     viewstate.sync_query()
 st.caption(state.t("app.sources_footer"))

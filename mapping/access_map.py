@@ -14,14 +14,12 @@ from typing import Any, Final
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
-from jinja2 import Template
 
 from mapping.access import ACCESS_CYCLES, check_cycle, douar_points
 from mapping.datasets import Region
 from mapping.i18n import is_rtl, t
 from mapping.schema import CYCLE_DISTANCE_COLUMN
-from mapping.webmap import esc
+from mapping.webmap import Legend, esc
 
 #: Upper bounds (km) of the distance classes; the last class is open.
 BANDS_KM: Final = (1.0, 2.0, 5.0, 10.0, 20.0)
@@ -30,33 +28,6 @@ BAND_COLORS: Final = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#b
 NO_FIGURE_COLOR: Final = "#9e9e9e"
 SCENARIO_COLOR: Final = "#7b3294"
 SITE_COLOR: Final = "#1b7837"
-
-
-class _Legend(MacroElement):
-    """A Leaflet control holding pre-escaped legend HTML."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var legend = L.control({position: {{ this.position|tojson }}});
-            legend.onAdd = function() {
-                var div = L.DomUtil.create('div', 'cs-access-legend');
-                div.innerHTML = {{ this.content|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, content: str, position: str = "bottomleft") -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "AccessLegend"
-        self.content = content
-        self.position = position
 
 
 def band_of(km: float) -> int:
@@ -206,7 +177,9 @@ def add_douars(
     if features:
         _point_layer(features, t("access.layer.douars", lang), "#555555").add_to(m)
     if legend:
-        _Legend(douar_legend_html(cycle, lang)).add_to(m)
+        Legend(
+            douar_legend_html(cycle, lang), position="bottomleft", css_class="cs-access-legend"
+        ).add_to(m)
     return len(features)
 
 

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
-from jinja2 import Template
+from folium.template import Template
 
 from mapping import offline
 from mapping.catalogue import Indicator
@@ -60,6 +60,19 @@ OTHER_COLOR = "#555555"
 _DOUBTFUL = ("inferred_census", "estimated", "fictitious")
 
 Bounds = Sequence[float] | np.ndarray
+
+
+def _compact_json() -> None:
+    """Let folium write non-ASCII text (Arabic names) as UTF-8, not ``\\uXXXX`` escapes.
+
+    Jinja's ``tojson`` still escapes ``<``, ``>``, ``&`` and ``'``, so embedded
+    data stays inert inside ``<script>``; Arabic text shrinks about threefold.
+    """
+    env = Template("").environment
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+
+
+_compact_json()
 
 
 def esc(value: object) -> str:
@@ -182,8 +195,18 @@ def commune_name(row: Any, lang: str) -> str:
     return str(name_ar if lang == "ar" and name_ar else name_fr)
 
 
-class _Legend(MacroElement):
-    """A Leaflet control holding pre-escaped legend HTML."""
+class Legend(MacroElement):
+    """A Leaflet control holding legend HTML that the caller has already escaped.
+
+    Parameters
+    ----------
+    content
+        The legend's inner HTML (escape every piece of data in it first).
+    position
+        Leaflet control corner.
+    css_class
+        Class of the legend's ``div`` (tests and stylesheets select on it).
+    """
 
     _template = Template(
         """
@@ -191,7 +214,7 @@ class _Legend(MacroElement):
         (function() {
             var legend = L.control({position: {{ this.position|tojson }}});
             legend.onAdd = function() {
-                var div = L.DomUtil.create('div', 'cs-legend');
+                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
                 div.innerHTML = {{ this.content|tojson }};
                 L.DomEvent.disableClickPropagation(div);
                 return div;
@@ -202,11 +225,14 @@ class _Legend(MacroElement):
         """
     )
 
-    def __init__(self, content: str, position: str = "bottomright") -> None:
+    def __init__(
+        self, content: str, position: str = "bottomright", css_class: str = "cs-legend"
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
         self.content = content
         self.position = position
+        self.css_class = css_class
 
 
 def legend_html(
@@ -224,7 +250,7 @@ def legend_html(
     direction = "rtl" if is_rtl(lang) else "ltr"
     rows = [
         f'<div class="cs-row"><span class="cs-swatch" style="background:{esc(color)}"></span>'
-        f"{esc(label)} <span class=\"cs-count\">({count})</span></div>"
+        f'<bdi dir="ltr">{esc(label)}</bdi> <span class="cs-count">({count})</span></div>'
         for color, label, count in zip(
             classification.colors, labels, classification.counts, strict=True
         )
@@ -344,7 +370,7 @@ def add_choropleth(
     )
     layer.add_to(m)
     no_data = int((classification.classes < 0).sum())
-    _Legend(legend_html(indicator, classification, lang, no_data)).add_to(m)
+    Legend(legend_html(indicator, classification, lang, no_data)).add_to(m)
 
 
 def _commune_style(feature: dict[str, Any]) -> dict[str, Any]:
@@ -401,36 +427,59 @@ def school_radius(seats: object) -> float:
     return float(min(12.0, max(3.0, 2.0 + math.sqrt(s) / 4.0)))
 
 
-def school_popup(row: Any, lang: str) -> str:
-    """Popup HTML of a school, every field escaped."""
+#: Popup rows of a school: short property key -> label key ("" for no label).
+SCHOOL_FIELDS = {
+    "n": "",
+    "y": "ui.cycle",
+    "k": "map.school.kind",
+    "s": "map.school.seats",
+    "p": "map.school.pupils",
+    "l": "map.school.location_quality",
+    "q": "map.school.capacity_quality",
+    "r": "app.source",
+}
+
+
+def school_fields(row: Any, lang: str) -> dict[str, str]:
+    """Escaped popup values of a school, keyed as :data:`SCHOOL_FIELDS`.
+
+    Names come first in *lang* (Arabic form in Arabic); location and capacity
+    qualities are given only when doubtful (inferred, estimated, fictitious).
+    """
     def get(name: str) -> object:
         return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
-
-    def text(value: object) -> str:
-        return esc(value) or "—"
 
     first, second = (get("name_ar"), get("name_fr")) if lang == "ar" else (
         get("name_fr"), get("name_ar"))
     cycle, sector = get("cycle"), get("sector")
-    lines = [
-        f"<b>{text(first)}</b>",
-        f'<span dir="auto">{esc(second)}</span>' if esc(second) else "",
-        f"{esc(t(f'cycle.{cycle}', lang))} · {esc(t(f'sector.{sector}', lang))}",
-        f"{esc(t('map.school.kind', lang))} : {text(get('kind'))}",
-        f"{esc(t('map.school.seats', lang))} : {text(_int(get('seats')))} · "
-        f"{esc(t('map.school.pupils', lang))} : {text(_int(get('pupils')))}",
-    ]
-    for field in ("location_quality", "capacity_quality"):
+    out = {
+        # the name in the interface language, the other form only when it is missing
+        "n": f"<b>{esc(first) or esc(second) or '—'}</b>",
+        "y": f"{esc(t(f'cycle.{cycle}', lang))} · {esc(t(f'sector.{sector}', lang))}",
+        "k": esc(get("kind")) or "—",
+        "s": esc(_int(get("seats"))) or "—",
+        "p": esc(_int(get("pupils"))) or "—",
+        "l": "",
+        "q": "",
+        "r": esc(get("source")) or "—",
+    }
+    for key, field in (("l", "location_quality"), ("q", "capacity_quality")):
         q = get(field)
         if isinstance(q, str) and q in _DOUBTFUL:
-            lines.append(
-                f'<span style="color:#a0522d">{esc(t(f"map.school.{field}", lang))} : '
-                f"{esc(t(f'quality.{q}', lang))}</span>"
-            )
-    lines.append(f'<span style="color:#666">{esc(t("app.source", lang))} : {text(get("source"))}'
-                 "</span>")
+            out[key] = esc(t(f"quality.{q}", lang))
+    return out
+
+
+def school_popup(row: Any, lang: str) -> str:
+    """Popup HTML of a school (as shown on the map), every field escaped."""
+    fields = school_fields(row, lang)
+    rows = [
+        (esc(t(label, lang)) + " : " if label else "") + fields[key]
+        for key, label in SCHOOL_FIELDS.items()
+        if fields[key]
+    ]
     direction = "rtl" if is_rtl(lang) else "ltr"
-    return f'<div dir="{direction}">' + "<br>".join(x for x in lines if x) + "</div>"
+    return f'<div dir="{direction}">' + "<br>".join(rows) + "</div>"
 
 
 def _int(value: object) -> object:
@@ -459,10 +508,19 @@ def add_schools(m: folium.Map, schools: gpd.GeoDataFrame, lang: str) -> None:
     if located.empty:
         return
     features = []
+    styles: list[dict[str, Any]] = []
     for i, row in enumerate(located.itertuples(index=False)):
         cycle = getattr(row, "cycle", None)
         color = CYCLE_COLORS.get(str(cycle), OTHER_COLOR)
         private = getattr(row, "sector", None) == "private"
+        styles.append({
+            "fill": True,
+            "color": color,
+            "fillColor": "#ffffff" if private else color,
+            "radius": round(school_radius(getattr(row, "seats", None))),
+            "weight": 1.5,
+            "fillOpacity": 0.9,
+        })
         features.append(
             {
                 "type": "Feature",
@@ -471,12 +529,7 @@ def add_schools(m: folium.Map, schools: gpd.GeoDataFrame, lang: str) -> None:
                     "type": "Point",
                     "coordinates": [round(row.geometry.x, 5), round(row.geometry.y, 5)],
                 },
-                "properties": {
-                    "popup": school_popup(row, lang),
-                    "color": color,
-                    "fill": "#ffffff" if private else color,
-                    "radius": round(school_radius(getattr(row, "seats", None)), 1),
-                },
+                "properties": school_fields(row, lang),
             }
         )
     if not any(getattr(c, "name", None) == SCHOOL_PANE for c in m._children.values()):
@@ -487,15 +540,14 @@ def add_schools(m: folium.Map, schools: gpd.GeoDataFrame, lang: str) -> None:
         {"type": "FeatureCollection", "features": features},
         name=t("map.layer.schools", lang),
         marker=marker,
-        style_function=lambda f: {
-            "fill": True,
-            "color": f["properties"]["color"],
-            "fillColor": f["properties"]["fill"],
-            "radius": f["properties"]["radius"],
-            "weight": 1.5,
-            "fillOpacity": 0.9,
-        },
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, localize=False),
+        style_function=lambda f: styles[f["id"]],
+        popup=folium.GeoJsonPopup(
+            fields=list(SCHOOL_FIELDS),
+            aliases=[esc(t(label, lang)) if label else "" for label in SCHOOL_FIELDS.values()],
+            labels=True,
+            localize=False,
+            style="direction:rtl" if is_rtl(lang) else "",
+        ),
     )
     if len(features) > CLUSTER_THRESHOLD:
         cluster = folium.plugins.MarkerCluster(  # type: ignore[no-untyped-call]
@@ -533,7 +585,7 @@ def schools_legend_html(lang: str) -> str:
 
 def add_schools_legend(m: folium.Map, lang: str) -> None:
     """Add the school-symbol legend (bottom left)."""
-    _Legend(schools_legend_html(lang), position="bottomleft").add_to(m)
+    Legend(schools_legend_html(lang), position="bottomleft").add_to(m)
 
 
 def add_layer_control(m: folium.Map) -> None:

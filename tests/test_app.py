@@ -117,3 +117,17 @@ def test_indicator_change_flags_2014_and_does_not_reload_data(
     at.multiselect(key="f_provinces").set_value(["07.041"])
     _ok(at.run())
     assert calls == []
+
+
+def test_csv_download_is_utf8_with_bom() -> None:
+    import pandas as pd
+
+    from ui.components import csv_bytes
+
+    data = csv_bytes(pd.DataFrame({"الجماعة": ["آيت أورير"], "Taux (%)": [97.7]}))
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines() == ["الجماعة,Taux (%)", "آيت أورير,97.7"]
+    at = _ok(_app())
+    at.switch_page("ui/pages/communes.py")
+    _ok(at.run())
+    assert len(at.get("download_button")) == 1

@@ -286,3 +286,63 @@ def test_fuzzed_near_valid_csv_gives_a_report_or_a_registry_error(
         result = read(path, path.name, region=region)
         # every row read is either accepted or rejected with a reason, never lost
         assert len(result.schools) + len(result.rejected) == result.summary["rows_read"]
+
+
+# --------------------------------------------------------------------------- failing page
+
+
+def _fail_data_page(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Make the Data page raise: its registry template builder fails."""
+    import mapping.registry.template as template
+
+    message = "test failure inside the data page"
+
+    def boom(*_args: object, **_kwargs: object) -> bytes:
+        raise RuntimeError(message)
+
+    monkeypatch.setattr(template, "template_csv", boom)
+    return message
+
+
+@pytest.fixture()
+def failing_app(monkeypatch: pytest.MonkeyPatch) -> tuple[Any, str]:
+    """The app (AppTest), its Data page made to raise, already run on that page."""
+    from streamlit.testing.v1 import AppTest
+
+    from mapping.settings import PROJECT_ROOT
+
+    message = _fail_data_page(monkeypatch)
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    at.switch_page("ui/pages/data.py")
+    at.run()
+    return at, message
+
+
+def _shown(at: Any) -> str:
+    parts = [e.value for e in at.error] + [e.value for e in at.exception]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_a_failing_page_leaves_the_other_pages_serving(failing_app: tuple[Any, str]) -> None:
+    at, message = failing_app
+    assert message in _shown(at), "the Data page was expected to fail"
+    # the sidebar (language, filters) still rendered around the failure
+    assert len(at.sidebar.multiselect) >= 1
+    for page, title in (("ui/pages/communes.py", "Communes"), ("ui/pages/remote.py", None),
+                        ("ui/pages/map.py", "Carte")):
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, f"{page}: {_shown(at)[:300]}"
+        assert at.title, page
+        if title:
+            assert at.title[0].value == title
+    # and the failing page fails the same way again, without breaking the session
+    at.switch_page("ui/pages/data.py")
+    at.run()
+    assert message in _shown(at)
+
+
+def test_a_failing_page_shows_a_message_not_a_traceback(failing_app: tuple[Any, str]) -> None:
+    at, message = failing_app
+    assert not at.exception, "a traceback is shown"
+    assert any(message in str(e.value) for e in at.error)

@@ -121,6 +121,7 @@ def test_school_text_is_escaped() -> None:
            "cycle": "primary", "sector": "private", "kind": "<b>x</b>", "seats": 120,
            "pupils": float("nan"), "source": "a&b", "location_quality": "fictitious",
            "capacity_quality": "estimated"}
+    assert "`" not in webmap.school_popup(row, "ar")
     html = webmap.school_popup(row, "fr")
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "`" not in html and "${" not in html

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import folium
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -71,6 +72,11 @@ def show_map(m: folium.Map, key: str, height: int = 620) -> dict[str, Any]:
     return dict(out or {})
 
 
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """*df* as CSV in UTF-8 with a byte-order mark (opens correctly in Excel, Arabic included)."""
+    return df.to_csv(index=False).encode("utf-8-sig")
+
+
 RTL_CSS = """
 <style>
   .stApp, [data-testid="stSidebar"], [data-testid="stMain"], [data-testid="stMainBlockContainer"] {
@@ -79,7 +85,6 @@ RTL_CSS = """
   [data-testid="stSidebar"] { left: auto; right: 0; }
   [data-testid="stMarkdownContainer"], .stAlert, label, [data-baseweb="select"] { direction: rtl; }
   [data-testid="stDataFrame"], iframe { direction: ltr; }
-  [data-testid="stAppViewContainer"] { flex-direction: row-reverse; }
 </style>
 """
 

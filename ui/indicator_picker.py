@@ -27,7 +27,7 @@ def display_label(ind: Indicator, lang: str | None = None) -> str:
     theme = THEMES.get(ind.theme, {}).get(lang, ind.theme)
     label = ind.label_in(lang)
     estimated = t("app.estimated", lang)
-    if ind.estimated and estimated not in label:
+    if ind.estimated and not any(w in label for w in (estimated, t("map.flag_estimated", lang))):
         label += f" ({estimated})"
     return f"{theme} › {label}"
 

@@ -18,6 +18,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -66,13 +67,15 @@ def start_app(env: dict[str, str] | None = None, timeout: float = 90.0) -> tuple
         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
     ]
     full_env = {**os.environ, **(env or {})}
-    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=full_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # the server's log goes to a file: an unread pipe would block it once full
+    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115
+    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=full_env, stdout=log, stderr=log)
+    proc.log_path = log.name
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            out = Path(log.name).read_text(errors="replace")
             raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{out[-3000:]}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
@@ -85,13 +88,14 @@ def start_app(env: dict[str, str] | None = None, timeout: float = 90.0) -> tuple
 
 
 def stop_app(proc: Any) -> None:
-    """Terminate a process started by :func:`start_app`."""
+    """Terminate a process started by :func:`start_app` and remove its log."""
     proc.terminate()
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=5)
+    Path(proc.log_path).unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

@@ -81,3 +81,15 @@ def test_hostile_school_name_is_shown_as_text(page: Any, app_url: str) -> None:
     assert frame.locator(".leaflet-popup-content img").count() == 0
     page.wait_for_timeout(1000)
     assert dialogs == []
+
+
+def test_clicking_a_commune_opens_its_panel(page: Any, app_url: str) -> None:
+    _open(page, f"{app_url}/?q=Ait%20Ourir")
+    frame = _map_frame(page)
+    assert frame.locator("path.cs-commune").count() == 1
+    frame.locator("path.cs-commune").first.dispatch_event("click")
+    heading = page.get_by_role("heading", name="Ait Ourir · آيت أورير")
+    heading.wait_for(timeout=TIMEOUT)
+    # key figures with the region rank and the age-structure chart follow
+    page.get_by_text("Rang régional").first.wait_for(state="attached", timeout=TIMEOUT)
+    assert page.get_by_text("Structure par âge").count() == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import indicator_picker, state
+from ui import components, indicator_picker, state
 
 DEFAULT_COLUMNS = (
     "population_2024", "school_age_primary_est", "schooling_rate_6_to_11",
@@ -25,6 +25,7 @@ if "c_indicators" not in st.session_state:
 else:
     st.session_state["c_indicators"] = [i for i in st.session_state["c_indicators"] if i in inds]
 st.multiselect(state.t("communes.indicators"), list(inds), key="c_indicators",
+               placeholder=state.t("ui.choose"),
                format_func=lambda i: indicator_picker.display_label(inds[i], lang))
 
 tab = state.selected_communes()
@@ -52,7 +53,7 @@ st.caption(state.t("communes.caption", n=len(out)))
 st.dataframe(out, hide_index=True, height=560)
 st.download_button(
     state.t("communes.download"),
-    data=out.to_csv(index=False).encode("utf-8-sig"),
+    data=components.csv_bytes(out),
     file_name="communes_marrakech_safi.csv",
     mime="text/csv",
 )

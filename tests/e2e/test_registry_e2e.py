@@ -8,9 +8,16 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, NON_LOCAL, start_app, stop_app
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    NON_LOCAL,
+    _missing,
+    start_app,
+    stop_app,
+)
 
-FIXTURE = Path(__file__).parent / "fixtures" / "registry" / "test_schools_utf8_comma.csv"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "registry" / "test_schools_utf8_comma.csv"
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +25,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def data_page() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
+        _missing(f"{CHROMIUM} is not installed")
     playwright = pytest.importorskip("playwright.sync_api")
     url, proc = start_app()
     try:
