@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from mapping import printmap, textshaping
+from mapping import printmap, printparts, textshaping
 from mapping.datasets import Region
 from mapping.errors import MappingError, UnknownCodeError
 from mapping.filters import Selection
@@ -31,7 +31,7 @@ def table(region: Region) -> gpd.GeoDataFrame:
 
 @pytest.fixture(autouse=True)
 def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(printmap, "today", lambda: "2026-01-01")
+    monkeypatch.setattr(printparts, "today", lambda: "2026-01-01")
 
 
 def _png(fig: object, dpi: int) -> Image.Image:
@@ -77,7 +77,7 @@ def french_pdf(table: gpd.GeoDataFrame, region: Region) -> str:
         geometry=gpd.points_from_xy([-8.5, -8.6, -7.9], [32.2, 32.3, 31.3]), crs="EPSG:4326",
     )
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(printmap, "today", lambda: "2026-01-01")
+        mp.setattr(printparts, "today", lambda: "2026-01-01")
         fig = printmap.render_map(table, "school_age_primary_est", labels=True,
                                   selection=Selection(provinces=(YOUSSOUFIA,)),
                                   provinces=region.provinces, schools=schools)

@@ -8,14 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    NON_LOCAL,
-    _missing,
-    start_app,
-    stop_app,
-)
+from tests.e2e.conftest import NON_LOCAL, start_app, stop_app
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "registry" / "test_schools_utf8_comma.csv"
 
@@ -23,29 +16,24 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def data_page() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} is not installed")
-    playwright = pytest.importorskip("playwright.sync_api")
+def data_page(browser: Any) -> Iterator[Any]:
+    """The Data page of a fresh app (its own server: the test changes the active registry)."""
     url, proc = start_app()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
-        with playwright.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                         headless=True)
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            context.route(NON_LOCAL, lambda r: r.abort())
-            page = context.new_page()
-            page.dialogs = []
-            page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-            page.goto(f"{url}/data?lang=fr", timeout=60_000)
-            page.get_by_text("Registre actif : default").wait_for(timeout=60_000)
-            yield page
-            browser.close()
+        context.route(NON_LOCAL, lambda r: r.abort())
+        page = context.new_page()
+        page.dialogs = []
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        page.goto(f"{url}/data?lang=fr", timeout=60_000)
+        page.get_by_text("Registre actif : default").wait_for(timeout=60_000)
+        yield page
     finally:
+        context.close()
         stop_app(proc)
 
 
-def test_upload_report_and_activate(data_page):
+def test_upload_report_and_activate(data_page: Any) -> None:
     page = data_page
     assert page.get_by_text("déduite du recensement").count() >= 1
     hostile_name = "<img src=x onerror=alert(1)>.csv"

@@ -1,0 +1,50 @@
+"""The planner's access journey in a browser: add a collège on the map, ask for 3 sites.
+
+Issue "in-person access", done when: a planner sees which douars are far from a
+collège, adds a collège on the map and reads how many children it brings within
+5 km, and asks the tool for the best 3 sites.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT = 120_000
+FRAME = "iframe[title*='st_folium']"
+
+
+def test_add_a_college_on_the_map_then_suggest_three_sites(page: Any, app_url: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{app_url}/access?prov=07.161&lang=fr", wait_until="domcontentloaded")
+    page.wait_for_selector(FRAME, timeout=TIMEOUT)
+    frame = page.frame_locator(FRAME).first
+    frame.locator("path.cs-commune").first.wait_for(timeout=TIMEOUT)
+    # Chichaoua's 35 communes, with its douars drawn over them
+    assert frame.locator("path.cs-commune").count() == 35
+
+    # click inside the province on the map: the point becomes the new school's site
+    page.get_by_role("tab", name="Scénario").click()
+    box = page.locator(FRAME).first.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.55)
+    page.get_by_text(re.compile(r"Point cliqué : -\d+\.\d+, \d+\.\d+")).wait_for(timeout=TIMEOUT)
+
+    page.get_by_role("button", name="Ajouter une école hypothétique : Collège").click()
+    metric = page.get_by_text("Moins de 15 ans nouvellement à ≤ 5 km")
+    metric.wait_for(timeout=TIMEOUT)
+    value = page.locator("[data-testid='stMetric']").filter(has=metric)
+    assert re.search(r"\d", value.inner_text())
+
+    page.get_by_role("tab", name="Sites suggérés").click()
+    page.get_by_role("button", name="Suggérer des sites").click()
+    page.get_by_text(re.compile(r"Résolu en [\d.]+ s")).wait_for(timeout=TIMEOUT)
+    # the ranked sites are listed, best first
+    assert page.get_by_text("Sites suggérés").count() >= 1
+    assert not dialogs
+    assert page.blocked_requests == []
