@@ -13,15 +13,17 @@ where that is a failure.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +87,31 @@ def start_app(env: dict[str, str] | None = None, timeout: float = 90.0) -> tuple
             time.sleep(0.5)
     stop_app(proc)
     raise RuntimeError(f"streamlit did not answer on {url} within {timeout:.0f} s")
+
+
+def run_in_thread(coro: Coroutine[Any, Any, Any], timeout_s: float) -> Any:
+    """Run *coro* on a fresh event loop in its own thread and return its result.
+
+    Playwright's async API then never meets the sync API of the ``browser``
+    fixture, which owns the test thread's event loop. Fails the test when the
+    coroutine does not finish in *timeout_s*; re-raises its exception.
+    """
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the test's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout_s)
+    if thread.is_alive():
+        pytest.fail(f"the browser run did not finish in {timeout_s:.0f} s")
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
 
 
 def stop_app(proc: Any) -> None:

@@ -9,14 +9,13 @@ errors is asserted, never a time.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import threading
 from typing import Any
 
 import pytest
 
 from mapping import bench
+from tests.e2e.conftest import run_in_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -30,26 +29,6 @@ TOTAL_TIMEOUT_S = 540.0
 RAMP_S = 3.0
 
 
-def _in_thread(coro: Any, timeout_s: float) -> Any:
-    """Run *coro* on a fresh event loop in its own thread (isolated from any sync API)."""
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = asyncio.run(coro)
-        except BaseException as exc:  # re-raised in the test's thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(timeout_s)
-    if thread.is_alive():
-        pytest.fail(f"the load run did not finish in {timeout_s:.0f} s")
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
 @pytest.fixture(scope="module")
 def load_app() -> Any:
     """A dedicated app server on the loopback interface (its memory is the load's own)."""
@@ -60,12 +39,12 @@ def load_app() -> Any:
 def test_twenty_concurrent_sessions_complete_the_three_journeys(load_app: Any) -> None:
     assert load_app.url.startswith("http://127.0.0.1:")
     # warm the server's caches with one session, as a first user would
-    warm = _in_thread(bench.run_sessions(load_app.url, {"planner": bench.planner_journey},
+    warm = run_in_thread(bench.run_sessions(load_app.url, {"planner": bench.planner_journey},
                                          sessions=1, step_timeout_s=STEP_TIMEOUT_S,
                                          total_timeout_s=180), 200)
     assert warm.errors == [], warm.summary()
     cpu0 = load_app.cpu_seconds()
-    result = _in_thread(
+    result = run_in_thread(
         bench.run_sessions(load_app.url, bench.JOURNEYS, sessions=SESSIONS,
                            step_timeout_s=STEP_TIMEOUT_S, total_timeout_s=TOTAL_TIMEOUT_S,
                            ramp_s=RAMP_S),

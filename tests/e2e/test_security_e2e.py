@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import threading
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ import pytest
 from mapping import bench
 from mapping.i18n import t
 from mapping.schema import REGISTRY_COLUMNS
+from tests.e2e.conftest import run_in_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -122,7 +122,6 @@ class Session:
 
 def run(fn: Callable[[Session], Awaitable[Any]], timeout_s: float = 300) -> Any:
     """Run ``fn(session)`` in a fresh Chromium on its own thread and event loop."""
-    box: dict[str, Any] = {}
 
     async def main() -> Any:
         from playwright.async_api import async_playwright
@@ -137,20 +136,7 @@ def run(fn: Callable[[Session], Awaitable[Any]], timeout_s: float = 300) -> Any:
             finally:
                 await browser.close()
 
-    def target() -> None:
-        try:
-            box["value"] = asyncio.run(main())
-        except BaseException as exc:
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(timeout_s)
-    if thread.is_alive():
-        pytest.fail(f"browser test did not finish in {timeout_s:.0f} s")
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
+    return run_in_thread(main(), timeout_s)
 
 
 async def _open_map(s: Session, url: str, minimum: int = 1) -> Any:
