@@ -159,7 +159,7 @@ def registry_lines(schools: pd.DataFrame, note: str | None, lang: str) -> list[s
     if len(schools) and "location_quality" in schools:
         counts = schools["location_quality"].fillna("unknown").astype(str).value_counts()
         shares = ", ".join(
-            f"{t('export.quality.' + str(level), lang)} {100 * n / len(schools):.0f} %"
+            f"{t('quality.' + str(level), lang)} {100 * n / len(schools):.0f} %"
             for level, n in counts.items()
         )
         lines.append(t("export.registry_quality", lang, shares=shares))

@@ -11,10 +11,18 @@ from mapping import webmap
 from mapping.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES, classify
 from mapping.errors import MappingError
 from mapping.i18n import t
-from mapping.schema import QUALITY_LEVELS
+from mapping.registry import quality_shares
 from ui import commune_panel, components, indicator_picker, state
 
 lang = state.lang()
+
+
+def _shares_text(shares: dict[str, float]) -> str:
+    """``"inferred from the census 60 %, fictitious 40 %"`` in the interface language."""
+    return ", ".join(f"{state.t('quality.' + level)} {100 * share:.0f} %"
+                     for level, share in sorted(shares.items(), key=lambda kv: -kv[1]))
+
+
 st.title(state.t("nav.map"))
 
 if err := state.extra_schools_error():
@@ -98,18 +106,12 @@ with map_col:
     reg = state.registry()
     n = len(reg)
     if n:
-        rank = {q: i for i, q in enumerate(QUALITY_LEVELS)}
-        worst = [
-            max((a, b), key=lambda q: rank.get(q, -1) if isinstance(q, str) else -1)
-            for a, b in zip(reg["location_quality"], reg["capacity_quality"], strict=True)
-        ]
-        share = pd.Series(worst).value_counts(normalize=True) * 100
+        shares = quality_shares(reg)
         located = int(reg.geometry.notna().sum())
         st.caption(state.t(
             "map.registry", name=state.registry_label(), n=n, located=located,
-            inferred=f"{share.get('inferred_census', 0.0):.0f}",
-            estimated=f"{share.get('estimated', 0.0):.0f}",
-            fictitious=f"{share.get('fictitious', 0.0):.0f}",
+            location=_shares_text(shares["location_quality"]),
+            capacity=_shares_text(shares["capacity_quality"]),
         ))
         if located < n:
             st.caption(state.t("map.located_note", n=n - located))
