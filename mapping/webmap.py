@@ -30,7 +30,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.template import Template
 
 from mapping import offline
@@ -490,6 +490,27 @@ def _int(value: object) -> object:
     return None if math.isnan(f) else int(f)
 
 
+#: Neutral grey cluster bubbles: the default green/yellow/orange ones would read as
+#: the cycle colours of the school legend.
+CLUSTER_ICON_JS = """
+function (cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 26 : (n < 100 ? 32 : 38);
+    return L.divIcon({
+        html: '<div><span>' + n + '</span></div>',
+        className: 'marker-cluster cs-cluster',
+        iconSize: L.point(size, size)
+    });
+}
+"""
+CLUSTER_CSS = (
+    "<style>.cs-cluster{background:rgba(80,80,80,.35);border-radius:50%}"
+    ".cs-cluster div{background:rgba(60,60,60,.75);color:#fff;font:600 11px sans-serif;"
+    "width:80%;height:80%;margin:10%;border-radius:50%;display:flex;align-items:center;"
+    "justify-content:center}</style>"
+)
+
+
 def add_schools(m: folium.Map, schools: gpd.GeoDataFrame, lang: str) -> None:
     """Draw located schools: colour by cycle, hollow for private, size by seats.
 
@@ -553,10 +574,12 @@ def add_schools(m: folium.Map, schools: gpd.GeoDataFrame, lang: str) -> None:
         cluster = folium.plugins.MarkerCluster(  # type: ignore[no-untyped-call]
             name=t("map.layer.schools", lang),
             options={"disableClusteringAtZoom": 12, "maxClusterRadius": 40},
+            icon_create_function=CLUSTER_ICON_JS,
         )
         layer.control = False
         layer.add_to(cluster)
         cluster.add_to(m)
+        m.get_root().header.add_child(Element(CLUSTER_CSS))  # type: ignore[attr-defined]
         offline.localise(cluster)
     else:
         layer.add_to(m)
