@@ -97,13 +97,18 @@ async def wait_for_redraw(page: Any, before: str, timeout_ms: float | None = Non
 
 
 async def click_commune(page: Any, nth: int = 0) -> None:
-    """Click the *nth* commune shape of the map."""
+    """Click the *nth* commune shape of the map.
+
+    The click is dispatched on the shape itself, as Leaflet receives it: a pointer
+    click at the centre of the shape's box could land on a school cluster drawn
+    above it, or outside a concave commune.
+    """
     frame = await map_frame(page)
     handle = await frame.evaluate_handle(f"({_SHAPES_JS})()[{int(nth)}]")
     element = handle.as_element()
     if element is None:
         raise RuntimeError(f"the map has no commune shape number {nth}")
-    await element.click(force=True)
+    await element.dispatch_event("click")
 
 
 async def wait_idle(page: Any, timeout_ms: float | None = None) -> None:
