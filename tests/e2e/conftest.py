@@ -1,8 +1,8 @@
 """Browser-test fixtures: a live ``streamlit run app.py`` server and an offline Chromium page.
 
-``app_url`` starts the app once per session on a free port (extra environment
-variables can be given through :func:`start_app` for other fixtures) and stops
-it at the end. ``page`` is a Playwright page whose every request to a host other
+``app_url`` starts the app once per session on a free port of 127.0.0.1 (with
+:func:`mapping.bench.app_server`, which other tests use for an app of their own)
+and stops it at the end. ``page`` is a Playwright page whose every request to a host other
 than 127.0.0.1/localhost is aborted, which proves the app works offline; the
 hosts it tried are recorded in ``page.blocked_requests``.
 
@@ -16,20 +16,14 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
-import time
-import urllib.request
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mapping.settings import PROJECT_ROOT
+from mapping.bench import app_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,46 +41,6 @@ def _missing(reason: str) -> None:
     if ON_CI:
         pytest.fail(f"{reason} (browser tests must run under CI)")
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_app(env: dict[str, str] | None = None, timeout: float = 90.0) -> tuple[str, Any]:
-    """Start ``streamlit run app.py`` on a free port; return its URL and the process.
-
-    Waits until ``/_stcore/health`` answers. The caller must terminate the process.
-    """
-    port = free_port()
-    python = PROJECT_ROOT / ".venv" / "bin" / "python"
-    cmd = [
-        str(python if python.exists() else sys.executable), "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-    ]
-    full_env = {**os.environ, **(env or {})}
-    # the server's log goes to a file: an unread pipe would block it once full
-    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115
-    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=full_env, stdout=log, stderr=log)
-    proc.log_path = log.name
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            out = Path(log.name).read_text(errors="replace")
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{out[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return url, proc
-        except OSError:
-            time.sleep(0.5)
-    stop_app(proc)
-    raise RuntimeError(f"streamlit did not answer on {url} within {timeout:.0f} s")
 
 
 def run_in_thread(coro: Coroutine[Any, Any, Any], timeout_s: float) -> Any:
@@ -114,25 +68,11 @@ def run_in_thread(coro: Coroutine[Any, Any, Any], timeout_s: float) -> Any:
     return box.get("value")
 
 
-def stop_app(proc: Any) -> None:
-    """Terminate a process started by :func:`start_app` and remove its log."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
-    Path(proc.log_path).unlink(missing_ok=True)
-
-
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """URL of a live app (with one hostile test school in the registry)."""
-    url, proc = start_app({"CARTE_SCOLAIRE_EXTRA_SCHOOLS": str(HOSTILE_SCHOOLS)})
-    try:
-        yield url
-    finally:
-        stop_app(proc)
+    with app_server(env={"CARTE_SCOLAIRE_EXTRA_SCHOOLS": str(HOSTILE_SCHOOLS)}) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import NON_LOCAL, start_app, stop_app
+from mapping.bench import app_server
+from tests.e2e.conftest import NON_LOCAL
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "registry" / "test_schools_utf8_comma.csv"
 
@@ -18,19 +19,18 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def data_page(browser: Any) -> Iterator[Any]:
     """The Data page of a fresh app (its own server: the test changes the active registry)."""
-    url, proc = start_app()
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        context.route(NON_LOCAL, lambda r: r.abort())
-        page = context.new_page()
-        page.dialogs = []
-        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-        page.goto(f"{url}/data?lang=fr", timeout=60_000)
-        page.get_by_text("Registre actif : default").wait_for(timeout=60_000)
-        yield page
-    finally:
-        context.close()
-        stop_app(proc)
+    with app_server() as server:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            context.route(NON_LOCAL, lambda r: r.abort())
+            page = context.new_page()
+            page.dialogs = []
+            page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+            page.goto(f"{server.url}/data?lang=fr", timeout=60_000)
+            page.get_by_text("Registre actif : default").wait_for(timeout=60_000)
+            yield page
+        finally:
+            context.close()
 
 
 def test_upload_report_and_activate(data_page: Any) -> None:
