@@ -122,7 +122,7 @@ def test_indicator_change_flags_2014_and_does_not_reload_data(
 def test_csv_download_is_utf8_with_bom() -> None:
     import pandas as pd
 
-    from ui.components import csv_bytes
+    from mapping.exports import to_csv as csv_bytes
 
     data = csv_bytes(pd.DataFrame({"الجماعة": ["آيت أورير"], "Taux (%)": [97.7]}))
     assert data.startswith(b"\xef\xbb\xbf")

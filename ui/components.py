@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import folium
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -70,11 +69,6 @@ def show_map(m: folium.Map, key: str, height: int = 620) -> dict[str, Any]:
         returned_objects=["last_active_drawing", "last_object_clicked_tooltip", "last_clicked"],
     )
     return dict(out or {})
-
-
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    """*df* as CSV in UTF-8 with a byte-order mark (opens correctly in Excel, Arabic included)."""
-    return df.to_csv(index=False).encode("utf-8-sig")
 
 
 RTL_CSS = """

@@ -116,20 +116,26 @@ def table() -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def web_communes() -> gpd.GeoDataFrame:
+    """Communes with the simplified web geometry, computed once per server process."""
+    from mapping.webmap import web_communes as simplify
+
+    return simplify(region().communes)
+
+
+@st.cache_resource(show_spinner=False)
 def web_geometry() -> gpd.GeoSeries:
     """Simplified commune geometry for web maps, indexed by commune code (cached)."""
-    from mapping.webmap import web_communes
-
-    web = web_communes(region().communes)
+    web = web_communes()
     return gpd.GeoSeries(web.geometry.to_numpy(), index=web["code"].to_numpy(), crs=web.crs)
 
 
 @st.cache_resource(show_spinner=False)
 def web_provinces() -> gpd.GeoDataFrame:
     """Province outlines dissolved from the web commune geometry (cached)."""
-    from mapping.webmap import web_communes, web_provinces
+    from mapping.webmap import web_provinces as dissolve
 
-    return web_provinces(web_communes(region().communes))
+    return dissolve(web_communes())
 
 
 def web_table() -> gpd.GeoDataFrame:

@@ -8,9 +8,11 @@ from __future__ import annotations
 import contextvars
 import statistics
 import time
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
-from mapping.bench.report import Figure, missing
+from mapping.bench.report import Figure, failed, missing
 from mapping.bench.server import _rss_figure, app_server
 
 #: Chromium shipped by Debian; a browser is never downloaded.
@@ -119,6 +121,14 @@ async def wait_idle(page: Any, timeout_ms: float | None = None) -> None:
                                                                     timeout=timeout_ms)
 
 
+async def redrawn(page: Any, action: Callable[[], Awaitable[Any]]) -> None:
+    """Run the UI *action*, then wait until the map is redrawn and the script is idle."""
+    before = await map_signature(page)
+    await action()
+    await wait_for_redraw(page, before)
+    await wait_idle(page)
+
+
 async def choose_option(
     page: Any, label: str, option: str, timeout_ms: float | None = None
 ) -> None:
@@ -193,36 +203,27 @@ async def _rerun_figures(page: Any, repeats: int) -> list[Figure]:
     try:
         for i in range(repeats):
             ind = cat[RERUN_INDICATORS[i % 2]].label_in("fr")
-            before = await map_signature(page)
             t0 = time.perf_counter()
-            await choose_option(page, _ui_label("indicator"), ind)
-            await wait_for_redraw(page, before)
-            await wait_idle(page)
+            await redrawn(page, partial(choose_option, page, _ui_label("indicator"), ind))
             ind_times.append(time.perf_counter() - t0)
     except Exception as exc:
-        out.append(missing("browser.rerun_indicator_s", "rerun after an indicator change", "s",
-                           f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:100]}"))
+        out.append(failed("browser.rerun_indicator_s", "rerun after an indicator change", "s",
+                          exc))
     else:
         out.append(Figure("browser.rerun_indicator_s", "rerun after an indicator change "
                           "(browser, median)", statistics.median(ind_times), "s",
                           f"interaction -> map redrawn, {repeats} run(s)"))
     try:
         for i in range(repeats):
-            before = await map_signature(page)
+            province = RERUN_PROVINCES[i % 2]
             t0 = time.perf_counter()
-            await choose_option(page, _ui_label("province"), RERUN_PROVINCES[i % 2])
-            await wait_for_redraw(page, before)
-            await wait_idle(page)
+            await redrawn(page, partial(choose_option, page, _ui_label("province"), province))
             prov_times.append(time.perf_counter() - t0)
             await page.keyboard.press("Escape")
             # back to the whole region (not timed)
-            before = await map_signature(page)
-            await page.get_by_role("button", name=_t("ui.reset")).first.click()
-            await wait_for_redraw(page, before)
-            await wait_idle(page)
+            await redrawn(page, page.get_by_role("button", name=_t("ui.reset")).first.click)
     except Exception as exc:
-        out.append(missing("browser.rerun_filter_s", "rerun after a filter change", "s",
-                           f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:100]}"))
+        out.append(failed("browser.rerun_filter_s", "rerun after a filter change", "s", exc))
     else:
         out.append(Figure("browser.rerun_filter_s", "rerun after a filter change "
                           "(browser, median)", statistics.median(prov_times), "s",

@@ -6,6 +6,7 @@ import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from mapping.bench.browser import (
     click_commune,
     launch_chromium,
     map_signature,
+    redrawn,
     wait_for_paths,
     wait_for_redraw,
     wait_idle,
@@ -161,11 +163,8 @@ async def planner_journey(page: Any, url: str, step: Callable[[str], Any]) -> No
     async with step("open map"):
         await _open_map(page, url)
     async with step("change indicator"):
-        before = await map_signature(page)
-        await choose_option(page, _ui_label("indicator"),
-                            get("illiteracy_rate_10_plus").label_in("fr"))
-        await wait_for_redraw(page, before)
-        await wait_idle(page)
+        label = get("illiteracy_rate_10_plus").label_in("fr")
+        await redrawn(page, partial(choose_option, page, _ui_label("indicator"), label))
     async with step("click a commune"):
         await click_commune(page, 100)
         # the commune panel opens with its close button
@@ -178,10 +177,8 @@ async def director_journey(page: Any, url: str, step: Callable[[str], Any]) -> N
     async with step("open map"):
         await _open_map(page, url)
     async with step("pick province"):
-        before = await map_signature(page)
-        await choose_option(page, _ui_label("province"), RERUN_PROVINCES[0])
-        await wait_for_redraw(page, before)
-        await wait_idle(page)
+        await redrawn(page, partial(choose_option, page, _ui_label("province"),
+                                    RERUN_PROVINCES[0]))
         await page.keyboard.press("Escape")
     async with step("open Export page"):
         await page.get_by_role("link", name=_nav_label("export"), exact=True).click()
@@ -213,11 +210,9 @@ async def analyst_journey(page: Any, url: str, step: Callable[[str], Any]) -> No
         await page.keyboard.press("Escape")
         await wait_for_redraw(page, before)
         await wait_idle(page)
-        before = await map_signature(page)
-        await page.locator('[data-testid="stSidebar"] label').filter(
-            has_text=_t("area.rural")).first.click()
-        await wait_for_redraw(page, before)
-        await wait_idle(page)
+        rural = page.locator('[data-testid="stSidebar"] label').filter(
+            has_text=_t("area.rural")).first
+        await redrawn(page, rural.click)
     async with step("open Communes page"):
         await page.get_by_role("link", name=_nav_label("communes"), exact=True).click()
         await page.get_by_role("button", name=_t("communes.download")).first.wait_for()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import components, indicator_picker, state
+from mapping.exports import to_csv
+from ui import indicator_picker, state
 
 DEFAULT_COLUMNS = (
     "population_2024", "school_age_primary_est", "schooling_rate_6_to_11",
@@ -53,7 +54,7 @@ st.caption(state.t("communes.caption", n=len(out)))
 st.dataframe(out, hide_index=True, height=560)
 st.download_button(
     state.t("communes.download"),
-    data=components.csv_bytes(out),
+    data=to_csv(out),
     file_name="communes_marrakech_safi.csv",
     mime="text/csv",
 )

@@ -22,6 +22,7 @@ from mapping import typology as ty
 from mapping.catalogue import LANGS, Indicator
 from mapping.classify import classify
 from mapping.errors import MappingError
+from mapping.exports import to_csv
 from mapping.i18n import t as _t
 from mapping.indicators import catalogue
 from mapping.webmap import (
@@ -31,20 +32,12 @@ from mapping.webmap import (
     commune_name,
     esc,
     region_rank,
-    web_communes,
-    web_provinces,
 )
 from ui import components, state
 
 T = state.t
 LANG = state.lang()
 DIR = "rtl" if LANG == "ar" else "ltr"
-
-
-@st.cache_resource(show_spinner=False)
-def _web() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    web = web_communes(state.region().communes)
-    return web, web_provinces(web)
 
 
 def t_in(lang: str, key: str, **kwargs: object) -> str:
@@ -55,16 +48,6 @@ def t_in(lang: str, key: str, **kwargs: object) -> str:
 @st.cache_data(show_spinner=False)
 def _change_long() -> pd.DataFrame:
     return change.change_long(state.region())
-
-
-def _tiles() -> str | None:
-    url = str(st.session_state.get("tiles") or "").strip()
-    return url or None
-
-
-def _csv(frame: pd.DataFrame) -> bytes:
-    # utf-8 with BOM so spreadsheet programs read the Arabic names correctly
-    return frame.to_csv(index=True).encode("utf-8-sig")
 
 
 def _name_col() -> str:
@@ -89,9 +72,9 @@ def _show_choropleth(web_sel: gpd.GeoDataFrame, ind: Indicator, values: pd.Serie
     frame[ind.id] = frame["code"].map(values).astype(float)
     cls = classify(frame[ind.id].to_numpy(), "quantiles", 5,
                    higher_is_better=ind.higher_is_better)
-    m = base_map(bounds=frame.total_bounds, tiles_url=_tiles())
+    m = base_map(bounds=frame.total_bounds, tiles_url=state.tiles_url())
     add_choropleth(m, frame, ind, cls, LANG, ranks=ranks, region_size=int(ranks.notna().sum()))
-    add_province_outlines(m, _web()[1])
+    add_province_outlines(m, state.web_provinces())
     components.show_map(m, key=key, height=520)
 
 
@@ -113,7 +96,7 @@ if not mask.any():
     st.info(T("ui.none_selected"))
     st.stop()
 codes = table.loc[mask, "code"].tolist()
-web, _ = _web()
+web = state.web_communes()
 web_sel = web[web["code"].isin(codes)]
 names = table.set_index("code")[_name_col()]
 provinces = table.set_index("code")["province_fr" if LANG != "ar" else "province_ar"]
@@ -215,7 +198,7 @@ if section == "readiness":
             export[f"score_{comp.id}"] = scores[comp.id].round(2)
         export["readiness_index"] = index.round(2)
         export["readiness_rank_region"] = region_rank(index).astype("Int64")
-        st.download_button(T("remote.download_index"), _csv(export.loc[codes]),
+        st.download_button(T("remote.download_index"), to_csv(export.loc[codes].reset_index()),
                            file_name="readiness_index.csv", mime="text/csv")
 
     st.markdown(f"**{T('remote.formula')}**")
@@ -312,7 +295,7 @@ def _typology_map(typo: pd.DataFrame, measure: str) -> folium.Map:
                         "fillOpacity": 0.45})
         return out
 
-    m = base_map(bounds=frame.total_bounds, tiles_url=_tiles())
+    m = base_map(bounds=frame.total_bounds, tiles_url=state.tiles_url())
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=T("remote.typo.layer"),
@@ -320,7 +303,7 @@ def _typology_map(typo: pd.DataFrame, measure: str) -> folium.Map:
         highlight_function=lambda _f: {"weight": 3, "color": "#222", "fillOpacity": 0.85},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
     ).add_to(m)
-    add_province_outlines(m, _web()[1])
+    add_province_outlines(m, state.web_provinces())
     return m
 
 
@@ -440,10 +423,10 @@ if section == "typology":
         })
         prio_view.index.name = T("remote.code")
         st.dataframe(prio_view, width="stretch")
-        st.download_button(T("remote.typo.download"), _csv(prio), file_name="priority_communes.csv",
-                           mime="text/csv")
-    st.download_button(T("remote.typo.download_all"), _csv(typo), file_name="typology.csv",
-                       mime="text/csv")
+        st.download_button(T("remote.typo.download"), to_csv(prio.reset_index()),
+                           file_name="priority_communes.csv", mime="text/csv")
+    st.download_button(T("remote.typo.download_all"), to_csv(typo.reset_index()),
+                       file_name="typology.csv", mime="text/csv")
 
 # --- change ---------------------------------------------------------------------------------
 
@@ -481,5 +464,5 @@ if section == "change":
     view.index.name = T("remote.code")
     st.dataframe(view, width="stretch")
     st.download_button(T("remote.change.download"),
-                       _csv(long[long["code"].isin(codes)].set_index("code")),
+                       to_csv(long[long["code"].isin(codes)]),
                        file_name="change_2014_2024.csv", mime="text/csv")
