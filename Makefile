@@ -20,11 +20,19 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Debian packages: chromium for the browser tests, Noto for Arabic in printed maps.
+# Debian packages: chromium for the browser tests, Noto for Arabic in printed maps,
+# PostgreSQL/PostGIS for the store tests, nginx for the multi-user deployment test,
+# gdal-bin (ogrinfo) as an independent OGC API client.
+DEBIAN_PACKAGES := chromium fonts-noto-core fonts-dejavu-core postgresql postgresql-15-postgis-3 \
+	nginx gdal-bin
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || [ ! -f $(ARABIC_FONT) ]; then \
+	@if ! command -v chromium >/dev/null 2>&1 || [ ! -f $(ARABIC_FONT) ] \
+	    || [ ! -x /usr/lib/postgresql/15/bin/initdb ] || ! command -v nginx >/dev/null 2>&1 \
+	    || [ ! -f /usr/share/postgresql/15/extension/postgis.control ] \
+	    || ! command -v ogrinfo >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -q && \
-	  $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-noto-core fonts-dejavu-core; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    $(DEBIAN_PACKAGES); \
 	fi
 
 run: $(VENV)/.runtime  ## install, then start the app on the embedded data

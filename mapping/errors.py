@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 
-class MappingError(Exception):
+class MappingError(ValueError):
     """Base class of every error the project raises on purpose."""
 
 
