@@ -53,7 +53,7 @@ typecheck: $(VENV)/.dev
 	$(PY) -m mypy
 
 bench: $(VENV)/.dev  ## print speed figures and write bench.json
-	$(PY) -m mapping bench --out bench.json
+	$(PY) -m benchmarks --out bench.json
 
 ingest: $(VENV)/.runtime  ## rebuild data/ from ../shared/data
 	$(PY) -m mapping ingest --source ../shared/data

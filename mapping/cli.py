@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from mapping.errors import MappingError
 
 #: Command modules under :mod:`mapping.commands`, in help order.
-COMMANDS = ("ingest", "registry", "access", "export", "atlas", "bench")
+COMMANDS = ("ingest", "registry", "access", "export", "atlas")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,13 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"mapping.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"mapping.commands.{name}":
-                raise
-            continue
-        module.add_parser(sub)
+        importlib.import_module(f"mapping.commands.{name.replace('-', '_')}").add_parser(sub)
     return parser
 
 

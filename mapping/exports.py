@@ -42,16 +42,31 @@ if TYPE_CHECKING:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def neutralise(value: object) -> object:
+    """*value* with a leading apostrophe if a spreadsheet would read it as a formula.
+
+    Examples
+    --------
+    >>> neutralise("=HYPERLINK(\"http://x\")")
+    '\'=HYPERLINK("http://x")'
+    >>> neutralise(12)
+    12
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
-    """*df* without geometry, with formula-like text cells neutralised."""
+    """*df* without geometry, with formula-like text cells and column names neutralised."""
     out = pd.DataFrame(df).copy()
     geom = [c for c in out.columns if isinstance(out[c].dtype, gpd.array.GeometryDtype)]
     out = out.drop(columns=geom)
     for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = out[col].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-            )
+        dtype = out[col].dtype
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            out[col] = out[col].map(neutralise)
+    out.columns = pd.Index([neutralise(c) for c in out.columns])
     return out
 
 
@@ -244,14 +259,14 @@ def offline_html(m: folium.Map) -> bytes:
     """Render a folium map as one standalone HTML file that works offline.
 
     Leaflet and Leaflet.markercluster are inlined from the xstatic packages by
-    :func:`mapping.offline.inline_assets`; CDN references are removed.
+    :func:`mapping.web.assets.inline_assets`; CDN references are removed.
 
     Raises
     ------
-    mapping.offline.OfflineAssetError
+    mapping.web.assets.OfflineAssetError
         If the map needs a remote asset that has no local copy.
     """
-    from mapping.offline import inline_assets
+    from mapping.web.assets import inline_assets
 
     html = m.get_root().render()
     return inline_assets(html).encode("utf-8")

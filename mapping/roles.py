@@ -7,10 +7,10 @@ by what the pages show.
 Examples
 --------
 >>> require(Actor("amina", "editor"), "edit")
->>> require(Actor("guest", "viewer"), "edit")
+>>> require(Actor("guest", "viewer"), "edit")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-mapping.roles.PermissionDenied: account 'guest' (viewer) may not edit; ask an administrator for the editor role
+mapping.roles.PermissionDenied: account 'guest' (viewer) may not edit; ask an administrator ...
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """The commune table: every catalogue indicator as a column, one row per commune.
 
-Census columns come from :meth:`mapping.datasets.Region.commune_table`; school
-supply, in-person access and distance-learning columns come from their
-analysis modules, each of which exposes
-``commune_indicators(region, registry) -> DataFrame`` indexed by commune code.
+Census columns come from :meth:`mapping.datasets.Region.commune_table`; every
+other theme declared in :data:`mapping.themes.THEMES` adds the columns its
+``columns(region, registry)`` function computes, indexed by commune code.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from mapping.datasets import Region
+from mapping.themes import THEMES
 
 
 def indicator_table(
@@ -32,16 +32,16 @@ def indicator_table(
     geopandas.GeoDataFrame
         One row per commune (251), in code order, EPSG:4326.
     """
-    from mapping import access, remote, supply
-
     table = region.commune_table()
-    for module in (supply, access, remote):
-        extra = module.commune_indicators(region, registry)
+    for theme in THEMES:
+        if theme.columns is None:
+            continue
+        extra = theme.columns(region, registry)
         if extra.empty and not len(extra.columns):
             continue
         overlap = set(extra.columns) & set(table.columns)
         if overlap:
-            raise ValueError(f"{module.__name__} redefines columns {sorted(overlap)}")
+            raise ValueError(f"theme {theme.id!r} redefines columns {sorted(overlap)}")
         table = table.merge(extra, left_on="code", right_index=True, how="left")
     return gpd.GeoDataFrame(table, geometry="geometry", crs=region.communes.crs)
 

@@ -17,6 +17,8 @@ from mapping.datasets import Region
 from mapping.i18n import LOCALES_DIR
 from mapping.indicators import catalogue
 from mapping.schema import CYCLE_DISTANCE_COLUMN, REGISTRY_COLUMNS
+from mapping.settings import REGION_CODE
+from mapping.web import douars
 
 
 def _douar(code: str, commune: str, pop: int, u15: float | None, km: float | None,
@@ -148,7 +150,7 @@ def test_real_invariants(region: Region, cycle: str) -> None:
 
 def test_region_share_beyond_5km_from_college(region: Region) -> None:
     acc = official_access(region, "lower_secondary", level="region")
-    row = acc.loc[access.REGION_CODE]
+    row = acc.loc[REGION_CODE]
     # HCP-based headline: 58% of the rural population with figures lives > 5 km from a collège
     assert row["share_beyond"] == pytest.approx(0.58354, abs=1e-5)
     assert row["population_with_figure"] == 2_515_507
@@ -250,41 +252,39 @@ def test_locale_file_complete() -> None:
 
 
 def test_douar_popup_is_escaped_and_complete(mini: Region) -> None:
-    from mapping import access_map
 
     row = mini.douars.iloc[0].copy()
     row["name_ar"] = "<script>alert(1)</script>"
     row["location_source"], row["location_match"] = "geonames", "name"
-    html = access_map.douar_popup(row, "en", "A & B")
+    html = douars.douar_popup(row, "en", "A & B")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "A &amp; B" in html
     assert "1.0 km" in html and "Approximate location" in html
-    withheld = access_map.douar_popup(mini.douars.iloc[2], "fr")
+    withheld = douars.douar_popup(mini.douars.iloc[2], "fr")
     assert "pas de chiffre" in withheld
 
 
 def test_add_douars_layer(region: Region) -> None:
     import folium
 
-    from mapping import access_map
 
     codes = region.communes.loc[region.communes["province_code"] == "07.351", "code"]
     m = folium.Map()
-    n = access_map.add_douars(m, region, "lower_secondary", "fr", communes=codes)
+    n = douars.add_douars(m, region, "lower_secondary", "fr", communes=codes)
     expected = region.douars[region.douars["commune_code"].isin(codes)]["lon"].notna().sum()
     assert n == expected > 0
     html = m.get_root().render()
     assert "GeoNames/OSM" in html  # approximate-location warning in the legend
-    assert access_map.band_of(0.5) == 0 and access_map.band_of(25) == 5
-    assert access_map.band_of(float("nan")) == -1
-    assert access_map.douar_radius(10_000) == 14.0
+    assert douars.band_of(0.5) == 0 and douars.band_of(25) == 5
+    assert douars.band_of(float("nan")) == -1
+    assert douars.douar_radius(10_000) == 14.0
 
 
 @pytest.mark.slow
 def test_page_runs_without_error() -> None:
     from streamlit.testing.v1 import AppTest
 
-    from mapping.scenarios import AddedSchool, Scenario
+    from mapping.access.scenarios import AddedSchool, Scenario
 
     at = AppTest.from_file("../ui/pages/access.py", default_timeout=180)
     at.session_state["access_scenario"] = Scenario(

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from mapping import atlas, cli
+from mapping import cli
 from mapping.datasets import Region
 from mapping.errors import UnknownCodeError
+from mapping.printing import atlas
 
 YOUSSOUFIA = "07.585"
 IDS = ["schooling_rate_6_to_11", "illiteracy_rate_10_plus"]

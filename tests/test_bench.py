@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from mapping import bench
-from mapping.cli import main
+import benchmarks as bench
+from benchmarks.__main__ import main
 from mapping.datasets import Region
 from mapping.schema import REGISTRY_COLUMNS
 
@@ -63,7 +63,7 @@ def test_nearest_check_compares_equal(
     ref = bench.reference_nearest(points, schools)
     ours = bench.ours_nearest(points, schools)
     if ours is None:
-        pytest.skip("mapping.nearest.nearest_schools is not available")
+        pytest.skip("mapping.access.nearest.nearest_schools is not available")
     check = bench.compare_nearest(points, schools, ours, ref)
     assert check.points == 500
     assert check.mismatches == 0
@@ -161,7 +161,7 @@ def test_cli_quick_without_browser(tmp_path, monkeypatch, capsys) -> None:  # ty
     monkeypatch.setattr(bench, "bench_nearest",
                         lambda communes, n, m, seed, repeat=1: real(communes, 200, 20, seed, 1))
     out = tmp_path / "bench.json"
-    assert main(["bench", "--quick", "--no-browser", "--out", str(out)]) == 0
+    assert main(["--quick", "--no-browser", "--out", str(out)]) == 0
     data = json.loads(out.read_text())
     assert data["quick"] is True
     assert data["values"]["load.region_s"] > 0
@@ -172,7 +172,7 @@ def test_cli_quick_without_browser(tmp_path, monkeypatch, capsys) -> None:  # ty
 def test_webmap_payload_is_the_whole_region(region: Region) -> None:
     built = bench.webmap_html(region, None)
     if built is None:
-        pytest.skip("mapping.webmap is not available")
+        pytest.skip("mapping.web is not available")
     html, geojson = built
     assert len(json.loads(geojson)["features"]) == 251
     assert "<html" in html.lower() and len(html) > len(geojson) / 2

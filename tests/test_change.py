@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mapping import change
 from mapping.catalogue import LANGS
 from mapping.datasets import Region
+from mapping.distance_learning import change
 from mapping.i18n import messages
 from mapping.settings import data_dir
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from mapping import cli, exports
+from mapping import cli, exports, web
 from mapping.datasets import Region
 from mapping.filters import Selection
 from mapping.registry import load_default_registry
@@ -111,9 +111,8 @@ def test_geopackage_without_schools_or_douars(table: gpd.GeoDataFrame, tmp_path:
 
 
 def test_offline_html_inlines_leaflet() -> None:
-    from mapping import webmap
 
-    m = webmap.base_map()
+    m = web.base_map()
     html = exports.offline_html(m).decode("utf-8")
     assert "cdn.jsdelivr.net" not in html and "code.jquery.com" not in html
     assert "/app/static" not in html

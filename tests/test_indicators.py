@@ -7,7 +7,7 @@ import pytest
 from mapping.catalogue import LANGS, UNITS
 from mapping.datasets import Region
 from mapping.errors import UnknownCodeError
-from mapping.indicators import THEMES, catalogue, get
+from mapping.indicators import GROUPS, catalogue, get
 
 
 def test_catalogue_size_and_required_ids() -> None:
@@ -32,7 +32,7 @@ def test_each_indicator_is_described(ind) -> None:  # type: ignore[no-untyped-de
         assert ind.label[lang].strip()
     assert any("\u0600" <= ch <= "\u06ff" for ch in ind.label["ar"])
     assert ind.unit in UNITS
-    assert ind.theme in THEMES
+    assert ind.theme in GROUPS
     assert ind.year in (2014, 2024) or ind.year >= 2020
     if ind.year == 2014:
         assert "2014" in ind.label["fr"] and "2014" in ind.source

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
+from mapping.access.nearest import nearest_schools
 from mapping.datasets import Region
 from mapping.errors import MappingError
-from mapping.nearest import nearest_schools
 
 
 def _reference(points: gpd.GeoDataFrame, schools: gpd.GeoDataFrame) -> pd.DataFrame:

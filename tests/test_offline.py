@@ -9,11 +9,11 @@ import folium
 import folium.plugins
 import pytest
 
-from mapping import offline
+from mapping.web import assets
 
 
 def test_vendor_files_exist_in_the_xstatic_packages() -> None:
-    files = offline.vendor_files()
+    files = assets.vendor_files()
     assert {"leaflet.js", "leaflet.css", "leaflet.markercluster.js",
             "MarkerCluster.css", "MarkerCluster.Default.css"} <= set(files)
     for path in files.values():
@@ -23,18 +23,18 @@ def test_vendor_files_exist_in_the_xstatic_packages() -> None:
 
 
 def test_install_static_copies_once(tmp_path: Path) -> None:
-    dest = offline.install_static(tmp_path / "vendor")
-    assert (dest / "leaflet.js").read_bytes() == offline.vendor_files()["leaflet.js"].read_bytes()
+    dest = assets.install_static(tmp_path / "vendor")
+    assert (dest / "leaflet.js").read_bytes() == assets.vendor_files()["leaflet.js"].read_bytes()
     assert (dest / "images" / "layers.png").is_file()
     stamp = (dest / "leaflet.js").stat().st_mtime_ns
-    offline.install_static(dest)
+    assets.install_static(dest)
     assert (dest / "leaflet.js").stat().st_mtime_ns == stamp
 
 
 def test_localise_points_folium_at_local_urls_and_drops_unused_defaults() -> None:
     m = folium.Map(tiles=None)
     folium.plugins.MarkerCluster().add_to(m)
-    missing = offline.localise(m, "/x/vendor")
+    missing = assets.localise(m, "/x/vendor")
     assert missing == []
     html = m.get_root().render()
     urls = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
@@ -47,14 +47,14 @@ def test_localise_points_folium_at_local_urls_and_drops_unused_defaults() -> Non
 def test_localise_reports_unknown_plugins() -> None:
     m = folium.Map(tiles=None)
     folium.plugins.Fullscreen().add_to(m)
-    missing = offline.localise(m)
+    missing = assets.localise(m)
     assert any("fullscreen" in u.lower() for u in missing)
 
 
 def test_inline_assets_makes_a_standalone_page() -> None:
     m = folium.Map(tiles=None)  # folium's own CDN links, untouched
     folium.plugins.MarkerCluster().add_to(m)
-    page = offline.inline_assets(m.get_root().render())
+    page = assets.inline_assets(m.get_root().render())
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', page)
     assert "cdn.jsdelivr" not in page and "cdnjs" not in page
     assert "(inlined)" in page
@@ -65,6 +65,6 @@ def test_inline_assets_makes_a_standalone_page() -> None:
 
 def test_inline_assets_refuses_unknown_remote_assets() -> None:
     page = '<script src="https://example.org/plugin.js"></script>'
-    with pytest.raises(offline.OfflineAssetError, match=r"example\.org/plugin\.js"):
-        offline.inline_assets(page)
-    assert offline.inline_assets(page, strict=False) == ""
+    with pytest.raises(assets.OfflineAssetError, match=r"example\.org/plugin\.js"):
+        assets.inline_assets(page)
+    assert assets.inline_assets(page, strict=False) == ""

@@ -12,10 +12,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from mapping import printmap, printparts, textshaping
+from mapping import printing as printmap
 from mapping.datasets import Region
 from mapping.errors import MappingError, UnknownCodeError
 from mapping.filters import Selection
+from mapping.printing import parts as printparts
+from mapping.printing import shaping as textshaping
 from mapping.table import indicator_table
 
 REFERENCE = Path(__file__).parent / "reference" / "printmap_youssoufia_fr.png"

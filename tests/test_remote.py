@@ -8,11 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mapping import remote
+from mapping import distance_learning as remote
 from mapping.catalogue import LANGS
 from mapping.datasets import Region
-from mapping.indicators import catalogue
-from mapping.remote import (
+from mapping.distance_learning import (
     COMPONENT_IDS,
     COMPONENTS,
     ReadinessError,
@@ -22,6 +21,7 @@ from mapping.remote import (
     sensitivity_ranks,
     sensitivity_summary,
 )
+from mapping.indicators import catalogue
 
 N_COMPONENTS = len(COMPONENTS)
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from mapping import scenarios
+from mapping.access import scenarios
+from mapping.access.scenarios import AddedSchool, Scenario, ScenarioError
 from mapping.datasets import Region
-from mapping.scenarios import AddedSchool, Scenario, ScenarioError
 from mapping.schema import REGISTRY_COLUMNS
 
 

@@ -52,7 +52,7 @@ def _registry(names: list[str]) -> gpd.GeoDataFrame:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_school_popup_escapes_every_field(payload: str) -> None:
-    webmap = pytest.importorskip("mapping.webmap")
+    webmap = pytest.importorskip("mapping.web")
     row = _registry([payload]).iloc[0].to_dict()
     for lang in ("fr", "ar", "en"):
         html = webmap.school_popup(row, lang)
@@ -62,7 +62,7 @@ def test_school_popup_escapes_every_field(payload: str) -> None:
 
 
 def test_rendered_map_carries_no_raw_payload() -> None:
-    webmap = pytest.importorskip("mapping.webmap")
+    webmap = pytest.importorskip("mapping.web")
     m = webmap.base_map()
     webmap.add_schools(m, _registry(list(PAYLOADS)), "fr")
     page = m.get_root().render()
@@ -76,7 +76,7 @@ def test_rendered_map_carries_no_raw_payload() -> None:
 
 
 def test_escape_neutralises_template_syntax() -> None:
-    webmap = pytest.importorskip("mapping.webmap")
+    webmap = pytest.importorskip("mapping.web")
     assert webmap.esc("${alert(1)}`") == "&#36;{alert(1)}&#96;"
     assert webmap.esc(None) == "" and webmap.esc(float("nan")) == ""
 

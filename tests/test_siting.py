@@ -8,11 +8,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from mapping import siting
-from mapping.access import computed_distances
+from mapping.access import computed_distances, siting
+from mapping.access.siting import SitingError, rank_sites, solve_mclp, suggest_sites
 from mapping.datasets import Region
 from mapping.schema import REGISTRY_COLUMNS
-from mapping.siting import SitingError, rank_sites, solve_mclp, suggest_sites
 
 
 def test_mclp_beats_greedy_on_hand_case() -> None:

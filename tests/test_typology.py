@@ -6,10 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mapping import typology as ty
 from mapping.datasets import Region
-from mapping.filters import Selection
-from mapping.typology import (
+from mapping.distance_learning import typology as ty
+from mapping.distance_learning.typology import (
     CHILD_COLUMNS,
     CHILDREN_TOTAL,
     CLASSES,
@@ -22,6 +21,7 @@ from mapping.typology import (
     TypologyOptions,
     classify_communes,
 )
+from mapping.filters import Selection
 
 CODES = ["a", "b", "c", "d", "e", "f"]
 ACCESS = pd.Series([2.0, 4.0, 6.0, 8.0, 5.0, np.nan], index=CODES)

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from mapping import webmap
+from mapping import web as webmap
+from mapping.census import CENSUS_INDICATORS
 from mapping.classify import NO_DATA_COLOR, classify
 from mapping.datasets import Region
-from mapping.indicators import CENSUS_INDICATORS
 
 IND = {i.id: i for i in CENSUS_INDICATORS}
 

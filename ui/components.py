@@ -14,9 +14,9 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapping import offline
 from mapping.i18n import is_rtl
 from mapping.settings import PROJECT_ROOT
+from mapping.web import assets
 from ui import state
 
 #: Folder served by Streamlit at ``/app/static`` (``server.enableStaticServing``).
@@ -27,7 +27,7 @@ VENDOR_DIR = STATIC_DIR / "vendor"
 @st.cache_resource(show_spinner=False)
 def install_assets() -> Path:
     """Copy Leaflet files from the xstatic packages into ``static/vendor`` (once per process)."""
-    return offline.install_static(VENDOR_DIR)
+    return assets.install_static(VENDOR_DIR)
 
 
 def asset_prefix() -> str:
@@ -42,7 +42,7 @@ def show_map(m: folium.Map, key: str, height: int = 620) -> dict[str, Any]:
     Parameters
     ----------
     m
-        Map built with :func:`mapping.webmap.base_map` (any folium map works:
+        Map built with :func:`mapping.web.base_map` (any folium map works:
         Leaflet and Leaflet.markercluster are pointed at local files, unused
         folium defaults such as jQuery/Bootstrap are dropped).
     key
@@ -58,7 +58,7 @@ def show_map(m: folium.Map, key: str, height: int = 620) -> dict[str, Any]:
         and ``last_clicked``.
     """
     install_assets()
-    missing = offline.localise(m, asset_prefix())
+    missing = assets.localise(m, asset_prefix())
     if missing:
         st.warning(state.t("map.assets_missing", urls=", ".join(missing)))
     out = st_folium(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from mapping.catalogue import Indicator
 from mapping.i18n import t
-from mapping.indicators import THEMES, catalogue
+from mapping.indicators import GROUPS, catalogue
 from ui import state
 
 DEFAULT_INDICATOR = "schooling_rate_6_to_11"
@@ -16,7 +16,7 @@ def available() -> dict[str, Indicator]:
     """Catalogue indicators present in the commune table, ordered by theme."""
     cols = set(state.table().columns)
     inds = [ind for ind in catalogue().values() if ind.id in cols]
-    order = {theme: i for i, theme in enumerate(THEMES)}
+    order = {theme: i for i, theme in enumerate(GROUPS)}
     inds.sort(key=lambda ind: order.get(ind.theme, len(order)))
     return {ind.id: ind for ind in inds}
 
@@ -24,7 +24,7 @@ def available() -> dict[str, Indicator]:
 def display_label(ind: Indicator, lang: str | None = None) -> str:
     """``Theme › Label`` with flags for 2014 figures and estimates."""
     lang = lang or state.lang()
-    theme = THEMES.get(ind.theme, {}).get(lang, ind.theme)
+    theme = GROUPS.get(ind.theme, {}).get(lang, ind.theme)
     label = ind.label_in(lang)
     estimated = t("app.estimated", lang)
     if ind.estimated and not any(w in label for w in (estimated, t("map.flag_estimated", lang))):

@@ -18,12 +18,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from mapping import web
 from mapping.datasets import Region, load_region
-from mapping.errors import MappingError
 from mapping.filters import Selection
 from mapping.i18n import normalise_lang
 from mapping.i18n import t as _t
-from mapping.schema import REGISTRY_COLUMNS
+from mapping.registry import load_default_registry, to_registry
 from mapping.table import indicator_table
 
 #: Environment variable naming a CSV of schools appended to the default registry.
@@ -38,34 +38,20 @@ def region() -> Region:
     return load_region()
 
 
-def _empty_registry() -> gpd.GeoDataFrame:
-    gdf = gpd.GeoDataFrame(pd.DataFrame(columns=list(REGISTRY_COLUMNS)), geometry=[],
-                           crs="EPSG:4326")
-    gdf.attrs.update(key="empty", name="empty")
-    return gdf
-
-
 def _extra_schools(path: str) -> gpd.GeoDataFrame:
     """Read the extra-schools CSV (canonical columns) as a registry."""
-    from mapping.registry import to_registry
-
     df = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     return to_registry(df, name=Path(path).name)
 
 
 @st.cache_resource(show_spinner=False)
 def _default_registry(extra_path: str) -> tuple[gpd.GeoDataFrame, str]:
-    try:
-        from mapping.registry import load_default_registry
-    except ImportError:
-        base = _empty_registry()
-    else:
-        base = load_default_registry()
+    base = load_default_registry()
     if not extra_path:
         return base, ""
     try:
         extra = _extra_schools(extra_path)
-    except (OSError, ValueError, MappingError) as exc:
+    except (OSError, ValueError) as exc:
         return base, str(exc)
     merged = gpd.GeoDataFrame(
         pd.concat([pd.DataFrame(base), pd.DataFrame(extra)], ignore_index=True),
@@ -118,24 +104,29 @@ def table() -> gpd.GeoDataFrame:
 @st.cache_resource(show_spinner=False)
 def web_communes() -> gpd.GeoDataFrame:
     """Communes with the simplified web geometry, computed once per server process."""
-    from mapping.webmap import web_communes as simplify
-
-    return simplify(region().communes)
+    return web.web_communes(region().communes)
 
 
 @st.cache_resource(show_spinner=False)
 def web_geometry() -> gpd.GeoSeries:
     """Simplified commune geometry for web maps, indexed by commune code (cached)."""
-    web = web_communes()
-    return gpd.GeoSeries(web.geometry.to_numpy(), index=web["code"].to_numpy(), crs=web.crs)
+    communes = web_communes()
+    return gpd.GeoSeries(communes.geometry.to_numpy(), index=communes["code"].to_numpy(),
+                         crs=communes.crs)
 
 
 @st.cache_resource(show_spinner=False)
 def web_provinces() -> gpd.GeoDataFrame:
     """Province outlines dissolved from the web commune geometry (cached)."""
-    from mapping.webmap import web_provinces as dissolve
+    return web.web_provinces(web_communes())
 
-    return dissolve(web_communes())
+
+def selected_provinces(selection: Selection) -> gpd.GeoDataFrame:
+    """Province outlines of *selection* (all provinces when it names none)."""
+    provinces = web_provinces()
+    if selection.provinces:
+        provinces = provinces[provinces["province_code"].isin(selection.provinces)]
+    return provinces
 
 
 def web_table() -> gpd.GeoDataFrame:

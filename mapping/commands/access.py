@@ -11,6 +11,8 @@ import pandas as pd
 
 from mapping.access import ACCESS_CYCLES, AccessError, computed_access, official_access
 from mapping.datasets import load_region
+from mapping.exports import to_csv
+from mapping.registry import load_default_registry
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +62,10 @@ def build_table(
     head.insert(1, "threshold_km", float(threshold))
     out = head.join(acc)
     if computed:
-        try:
-            from mapping.registry import load_default_registry
-        except ImportError:
-            log.warning("no default registry: computed distances skipped")
-        else:
-            registry = load_default_registry()
-            comp = computed_access(region, registry, cycle, threshold_km)
-            out = out.join(comp)
-            out["computed_registry"] = str(registry.attrs.get("name", "default"))
+        registry = load_default_registry()
+        comp = computed_access(region, registry, cycle, threshold_km)
+        out = out.join(comp)
+        out["computed_registry"] = str(registry.attrs.get("name", "default"))
     if province is not None:
         out = out[out["province_code"] == province]
     out.index.name = "code"
@@ -80,6 +77,6 @@ def run(args: argparse.Namespace) -> int:
     table = build_table(args.cycle, args.province, args.threshold_km,
                         computed=not args.no_computed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(args.out, encoding="utf-8")
+    args.out.write_bytes(to_csv(table.reset_index()))
     print(f"{args.out} ({len(table)} communes)")
     return 0

@@ -7,16 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from mapping.catalogue import LANGS
-
-#: Indicators of the atlas when none are given.
-DEFAULT_INDICATORS = (
-    "schooling_rate_6_to_11",
-    "illiteracy_rate_10_plus",
-    "school_age_primary_est",
-    "amenities_electricity",
-    "equipment_internet_2014",
-    "households_distance_to_paved_road_km",
-)
+from mapping.datasets import load_region
+from mapping.errors import MappingError
+from mapping.printing import atlas
 
 
 def add_parser(sub: Any) -> None:
@@ -26,7 +19,7 @@ def add_parser(sub: Any) -> None:
                    help="HCP province code, e.g. 07.041; omit with --all")
     p.add_argument("--all", action="store_true",
                    help="build one atlas per province into --out (a folder)")
-    p.add_argument("--indicators", default=",".join(DEFAULT_INDICATORS),
+    p.add_argument("--indicators", default=",".join(atlas.DEFAULT_INDICATORS),
                    help="comma-separated catalogue ids (default: six census indicators)")
     p.add_argument("--lang", choices=LANGS, default="fr")
     p.add_argument("--no-schools", action="store_true",
@@ -37,9 +30,6 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the atlas and print the file(s) written."""
-    from mapping import atlas
-    from mapping.datasets import load_region
-    from mapping.errors import MappingError
 
     ids = [i.strip() for i in args.indicators.split(",") if i.strip()]
     region = load_region()

@@ -44,7 +44,7 @@ def add_parser(sub: Any) -> None:
 def _selection(region: Any, province: str | None) -> Selection:
     if province is None:
         return Selection()
-    from mapping.atlas import check_province
+    from mapping.printing.atlas import check_province
 
     check_province(region.provinces, province)
     return Selection(provinces=(province,))
@@ -58,7 +58,7 @@ def _registry() -> Any:
 
 def run_map(args: argparse.Namespace) -> int:
     """Render one map and write it."""
-    from mapping import printmap
+    from mapping import printing
     from mapping.datasets import load_region
     from mapping.table import indicator_table
 
@@ -66,14 +66,14 @@ def run_map(args: argparse.Namespace) -> int:
     selection = _selection(region, args.province)
     registry = _registry()
     table = indicator_table(region, registry)
-    fig = printmap.render_map(
+    fig = printing.render_map(
         table, args.indicator, selection=selection, scheme=args.scheme, k=args.k,
         lang=args.lang, orientation=args.orientation,
         schools=registry if args.schools else None, provinces=region.provinces,
         labels=args.labels,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    printmap.save(fig, args.out, args.format, dpi=args.dpi)
+    printing.save(fig, args.out, args.format, dpi=args.dpi)
     print(args.out)
     return 0
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from mapping.exports import to_csv
 from mapping.settings import data_dir
 
 
@@ -46,10 +47,10 @@ def run_validate(args: argparse.Namespace) -> int:
         print("column detection unsure; missing: " + ", ".join(result.missing))
     print("columns used: " + ", ".join(f"{k} -> {v}" for k, v in result.column_map.items()))
     if args.report is not None:
-        result.issues.to_csv(args.report, index=False, encoding="utf-8-sig")
+        Path(args.report).write_bytes(to_csv(result.issues))
         print(f"report written to {args.report}")
     if args.rejected is not None:
-        result.rejected.to_csv(args.rejected, index=False, encoding="utf-8-sig")
+        Path(args.rejected).write_bytes(to_csv(result.rejected))
         print(f"rejected rows written to {args.rejected}")
     return 1 if result.summary["rejected"] else 0
 

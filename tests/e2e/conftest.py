@@ -1,7 +1,7 @@
 """Browser-test fixtures: a live ``streamlit run app.py`` server and an offline Chromium page.
 
 ``app_url`` starts the app once per session on a free port of 127.0.0.1 (with
-:func:`mapping.bench.app_server`, which other tests use for an app of their own)
+:func:`benchmarks.app_server`, which other tests use for an app of their own)
 and stops it at the end. ``page`` is a Playwright page whose every request to a host other
 than 127.0.0.1/localhost is aborted, which proves the app works offline; the
 hosts it tried are recorded in ``page.blocked_requests``.
@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from mapping.bench import app_server
+from benchmarks import app_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

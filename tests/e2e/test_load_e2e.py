@@ -3,7 +3,7 @@
 One Chromium, one browser context per session, asyncio Playwright API, against
 the app served on 127.0.0.1. Each step has a timeout and the whole run is
 capped; the p50/p95 interaction times are printed (``pytest -s`` shows them,
-``python -m mapping bench --load`` reports them too). Only the absence of
+``python -m benchmarks --load`` reports them too). Only the absence of
 errors is asserted, never a time.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from mapping import bench
+import benchmarks as bench
 from tests.e2e.conftest import run_in_thread
 
 pytestmark = pytest.mark.e2e

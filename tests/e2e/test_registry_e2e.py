@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mapping.bench import app_server
+from benchmarks import app_server
 from tests.e2e.conftest import NON_LOCAL
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "registry" / "test_schools_utf8_comma.csv"

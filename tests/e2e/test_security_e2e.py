@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import pytest
 
-from mapping import bench
+import benchmarks as bench
 from mapping.i18n import t
 from mapping.schema import REGISTRY_COLUMNS
 from tests.e2e.conftest import run_in_thread

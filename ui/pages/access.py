@@ -9,10 +9,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from mapping import access, access_map, scenarios, siting, webmap
+from mapping import access, web
+from mapping.access import scenarios, siting
+from mapping.access.scenarios import AddedSchool, Scenario
 from mapping.classify import classify
 from mapping.errors import MappingError
-from mapping.scenarios import AddedSchool, Scenario
+from mapping.exports import to_csv
 from mapping.settings import REGION_BOUNDS
 from ui import components, state
 
@@ -125,31 +127,32 @@ sites = st.session_state.get(SITES_KEY)
 
 
 def _build_map() -> Any:
-    m = webmap.base_map(bounds=shown.total_bounds, tiles_url=state.tiles_url())
     cls = classify(shown[indicator.id].to_numpy(float), "quantiles", 5,
                    higher_is_better=indicator.higher_is_better)
-    ranks = pd.Series(webmap.region_rank(values_all).to_numpy(), index=official.index)
-    webmap.add_choropleth(m, shown, indicator, cls, lang, ranks=ranks,
-                          region_size=int(values_all.notna().sum()))
-    provinces = state.web_provinces()
-    if selection.provinces:
-        provinces = provinces[provinces["province_code"].isin(selection.provinces)]
-    webmap.add_province_outlines(m, provinces)
-    if show_douars:
-        access_map.add_douars(m, state.region(), cycle, lang, communes=codes)
+    ranks = pd.Series(web.region_rank(values_all).to_numpy(), index=official.index)
     schools = access.cycle_schools(registry, cycle)
     schools = schools[schools["commune_code"].isin(codes)] if "commune_code" in schools else schools
-    if len(schools):
-        webmap.add_schools(m, schools, lang)
+    overlays: list[web.Overlay] = []
+    if show_douars:
+        overlays.append(lambda m: web.add_douars(m, state.region(), cycle, lang, communes=codes))
     if result is not None:
-        access_map.add_scenario_changes(m, result.changed, state.region(), lang)
+        changed = result.changed
+        overlays.append(lambda m: web.add_scenario_changes(m, changed, state.region(), lang))
     if scenario.added:
-        access_map.add_points(m, pd.DataFrame([vars(s) for s in scenario.added]), lang,
-                              kind="scenario")
+        added = pd.DataFrame([vars(s) for s in scenario.added])
+        overlays.append(lambda m: web.add_points(m, added, lang, kind="scenario"))
     if isinstance(sites, pd.DataFrame) and len(sites):
-        access_map.add_points(m, sites, lang, kind="site")
-    webmap.add_layer_control(m)
-    return m
+        overlays.append(lambda m: web.add_points(m, sites, lang, kind="site"))
+    return web.assemble_map(
+        lang,
+        web.Choropleth(shown, indicator, cls, ranks=ranks,
+                       region_size=int(values_all.notna().sum())),
+        provinces=state.selected_provinces(selection),
+        schools=schools,
+        schools_legend=False,
+        overlays=overlays,
+        tiles_url=state.tiles_url(),
+    )
 
 
 m = _guard(_build_map)
@@ -196,7 +199,7 @@ def _table_section() -> None:
                  column_config={labels[c]: st.column_config.NumberColumn(format="%.1f")
                                 for c in ("mean_km", "mean_km_under15", "share_beyond",
                                           "share_under15_beyond")})
-    st.download_button(state.t("access.download"), tab.to_csv().encode("utf-8"),
+    st.download_button(state.t("access.download"), to_csv(tab.reset_index()),
                        file_name=f"access_{cycle}_{level}.csv", mime="text/csv")
     st.caption(state.t("access.table_note"))
 

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from mapping.errors import MappingError
+from mapping.exports import to_csv
 from mapping.registry import RegistryImport, quality_shares, read_registry
 from mapping.registry.columns import TARGETS
 from mapping.registry.readers import MAX_BYTES
@@ -123,7 +124,7 @@ def _report(result: RegistryImport) -> None:
         st.dataframe(issues, hide_index=True, width="stretch")
         st.download_button(
             state.t("registry.download_report"),
-            result.issues.to_csv(index=False).encode("utf-8-sig"),
+            to_csv(result.issues),
             file_name="registry_report.csv", mime="text/csv", key="reg_dl_report",
         )
     if len(result.rejected):
@@ -131,7 +132,7 @@ def _report(result: RegistryImport) -> None:
         st.dataframe(result.rejected, hide_index=True, width="stretch")
         st.download_button(
             state.t("registry.download_rejected"),
-            result.rejected.to_csv(index=False).encode("utf-8-sig"),
+            to_csv(result.rejected),
             file_name="registry_rejected.csv", mime="text/csv", key="reg_dl_rejected",
         )
 

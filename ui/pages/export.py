@@ -8,11 +8,12 @@ from dataclasses import replace
 import geopandas as gpd
 import streamlit as st
 
-from mapping import atlas, exports, printmap
+from mapping import exports, printing, web
 from mapping.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES, classify
-from mapping.commands.atlas import DEFAULT_INDICATORS
 from mapping.filters import Selection
 from mapping.i18n import LANGUAGE_NAMES
+from mapping.indicators import get as get_indicator
+from mapping.printing import atlas
 from ui import indicator_picker, state
 
 lang = state.lang()
@@ -30,7 +31,7 @@ def _map_files(key: str, indicator_id: str, selection: Selection, scheme: str, k
                _table: gpd.GeoDataFrame, _registry: gpd.GeoDataFrame,
                _provinces: gpd.GeoDataFrame) -> tuple[bytes, bytes, bytes]:
     """Preview PNG (low dpi), print PNG (300 dpi) and PDF of one map."""
-    fig = printmap.render_map(
+    fig = printing.render_map(
         _table, indicator_id, selection=selection, scheme=scheme, k=k,  # type: ignore[arg-type]
         lang=map_lang, orientation=orientation,  # type: ignore[arg-type]
         schools=_registry if schools and len(_registry) else None, provinces=_provinces,
@@ -39,7 +40,7 @@ def _map_files(key: str, indicator_id: str, selection: Selection, scheme: str, k
     out = []
     for fmt, dpi in (("png", 90), ("png", 300), ("pdf", 300)):
         buf = io.BytesIO()
-        printmap.save(fig, buf, fmt, dpi=dpi)  # type: ignore[arg-type]
+        printing.save(fig, buf, fmt, dpi=dpi)  # type: ignore[arg-type]
         out.append(buf.getvalue())
     return out[0], out[1], out[2]
 
@@ -62,29 +63,16 @@ def _table_file(key: str, selection: Selection, fmt: str, ui_lang: str,
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _html_file(key: str, selection: Selection, indicator_id: str, ui_lang: str) -> bytes:
-    from mapping import webmap
-    from mapping.indicators import get
-
-    ind = get(indicator_id)
+    ind = get_indicator(indicator_id)
     full = state.web_table()
     mask = selection.commune_mask(full).to_numpy()
     shown = full[mask]
     values = shown[ind.id].astype(float)
     cls = classify(values, "quantiles", 5, higher_is_better=ind.higher_is_better)
-    m = webmap.base_map(bounds=shown.total_bounds, tiles_url=None)
-    webmap.add_choropleth(m, shown, ind, cls, ui_lang)
-    provinces = state.web_provinces()
-    if selection.provinces:
-        provinces = provinces[provinces["province_code"].isin(selection.provinces)]
-    webmap.add_province_outlines(m, provinces)
     reg = state.registry()
-    if len(reg):
-        codes = set(shown["code"])
-        schools = reg[selection.school_mask(reg, codes).to_numpy()]
-        if len(schools):
-            webmap.add_schools(m, schools, ui_lang)
-            webmap.add_schools_legend(m, ui_lang)
-    webmap.add_layer_control(m)
+    schools = reg[selection.school_mask(reg, set(shown["code"])).to_numpy()] if len(reg) else None
+    m = web.assemble_map(ui_lang, web.Choropleth(shown, ind, cls),
+                         provinces=state.selected_provinces(selection), schools=schools)
     return exports.offline_html(m)
 
 
@@ -159,7 +147,7 @@ with tab_atlas:
         format_func=lambda c: names[c], key="x_atlas_province",
     )
     choices = indicator_picker.available()
-    defaults = [i for i in DEFAULT_INDICATORS if i in choices]
+    defaults = [i for i in atlas.DEFAULT_INDICATORS if i in choices]
     ids = st.multiselect(state.t("export.pick_indicators"), list(choices), default=defaults,
                          format_func=lambda i: indicator_picker.display_label(choices[i]),
                          key="x_atlas_indicators")

@@ -7,9 +7,8 @@ import json
 import pandas as pd
 import streamlit as st
 
-from mapping import webmap
+from mapping import web
 from mapping.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES, classify
-from mapping.errors import MappingError
 from mapping.i18n import t
 from mapping.registry import quality_shares
 from ui import commune_panel, components, indicator_picker, state
@@ -72,7 +71,7 @@ if shown.empty:
     st.stop()
 
 values = pd.to_numeric(full[indicator.id], errors="coerce")
-ranks = pd.Series(webmap.region_rank(values).to_numpy(), index=full["code"].to_numpy())
+ranks = pd.Series(web.region_rank(values).to_numpy(), index=full["code"].to_numpy())
 try:
     if scheme == "manual" and not manual_breaks:
         classification = classify(values[mask], "quantiles", k,
@@ -81,22 +80,19 @@ try:
         classification = classify(values[mask], scheme, k,
                                   higher_is_better=indicator.higher_is_better,
                                   manual_breaks=manual_breaks)
-except (ValueError, MappingError) as exc:
+except ValueError as exc:
     st.error(state.t("ui.error", message=str(exc)))
     st.stop()
 
 schools = state.selected_schools()
-m = webmap.base_map(bounds=shown.total_bounds, tiles_url=state.tiles_url())
-webmap.add_choropleth(m, shown, indicator, classification, lang,
-                      ranks=ranks, region_size=int(values.notna().sum()))
-provinces = state.web_provinces()
-if selection.provinces:
-    provinces = provinces[provinces["province_code"].isin(selection.provinces)]
-webmap.add_province_outlines(m, provinces)
-if len(schools):
-    webmap.add_schools(m, schools, lang)
-    webmap.add_schools_legend(m, lang)
-webmap.add_layer_control(m)
+m = web.assemble_map(
+    lang,
+    web.Choropleth(shown, indicator, classification, ranks=ranks,
+                   region_size=int(values.notna().sum())),
+    provinces=state.selected_provinces(selection),
+    schools=schools,
+    tiles_url=state.tiles_url(),
+)
 
 map_col, panel_col = st.columns([3, 2])
 with map_col:

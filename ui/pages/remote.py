@@ -1,7 +1,7 @@
 """Distance learning: readiness index, access × readiness typology, 2014 → 2024 change.
 
-Every figure comes from :mod:`mapping.remote`, :mod:`mapping.typology` and
-:mod:`mapping.change`; this page only gathers options, draws and downloads.
+Every figure comes from :mod:`mapping.distance_learning` (readiness, typology, change);
+this page only gathers options, draws and downloads.
 Indices and classes are computed over the whole region, then the sidebar
 selection filters what is shown.
 """
@@ -14,25 +14,19 @@ from typing import Any
 import folium
 import geopandas as gpd
 import pandas as pd
-import shapely
 import streamlit as st
 
-from mapping import access, change, remote
-from mapping import typology as ty
+from mapping import access, web
+from mapping import distance_learning as remote
 from mapping.catalogue import LANGS, Indicator
 from mapping.classify import classify
+from mapping.distance_learning import change
+from mapping.distance_learning import typology as ty
 from mapping.errors import MappingError
 from mapping.exports import to_csv
 from mapping.i18n import t as _t
 from mapping.indicators import catalogue
-from mapping.webmap import (
-    add_choropleth,
-    add_province_outlines,
-    base_map,
-    commune_name,
-    esc,
-    region_rank,
-)
+from mapping.web import LegendRow, commune_name, esc, legend_box, region_rank
 from ui import components, state
 
 T = state.t
@@ -72,9 +66,10 @@ def _show_choropleth(web_sel: gpd.GeoDataFrame, ind: Indicator, values: pd.Serie
     frame[ind.id] = frame["code"].map(values).astype(float)
     cls = classify(frame[ind.id].to_numpy(), "quantiles", 5,
                    higher_is_better=ind.higher_is_better)
-    m = base_map(bounds=frame.total_bounds, tiles_url=state.tiles_url())
-    add_choropleth(m, frame, ind, cls, LANG, ranks=ranks, region_size=int(ranks.notna().sum()))
-    add_province_outlines(m, state.web_provinces())
+    m = web.assemble_map(
+        LANG, web.Choropleth(frame, ind, cls, ranks=ranks, region_size=int(ranks.notna().sum())),
+        provinces=state.web_provinces(), tiles_url=state.tiles_url(),
+    )
     components.show_map(m, key=key, height=520)
 
 
@@ -96,8 +91,8 @@ if not mask.any():
     st.info(T("ui.none_selected"))
     st.stop()
 codes = table.loc[mask, "code"].tolist()
-web = state.web_communes()
-web_sel = web[web["code"].isin(codes)]
+web_all = state.web_communes()
+web_sel = web_all[web_all["code"].isin(codes)]
 names = table.set_index("code")[_name_col()]
 provinces = table.set_index("code")["province_fr" if LANG != "ar" else "province_ar"]
 cat = catalogue()
@@ -263,9 +258,8 @@ if section == "readiness":
 def _typology_map(typo: pd.DataFrame, measure: str) -> folium.Map:
     frame = web_sel.merge(typo, left_on="code", right_index=True, how="left",
                           suffixes=("", "_t"))
-    features = []
+    tips = []
     for row in frame.itertuples(index=False):
-        cls = str(row.typology)
         second = row.name_fr if LANG == "ar" else row.name_ar
         if measure == "mean_km":
             acc_text = f"{_fmt(row.access_value, 1)} km"
@@ -273,61 +267,31 @@ def _typology_map(typo: pd.DataFrame, measure: str) -> folium.Map:
             acc_text = f"{_fmt(row.access_value * 100, 0)} %"
         tip = (f'<div dir="{DIR}"><b>{esc(commune_name(row, LANG))}</b> '
                f'<span dir="auto">{esc(second)}</span><br>'
-               f'<b>{esc(T(f"remote.class.{cls}"))}</b><br>'
+               f'<b>{esc(T(f"remote.class.{row.typology}"))}</b><br>'
                f'{esc(T("remote.typo.access_value"))} : ')
         tip += (esc(T("remote.typo.assumed")) if row.access_assumed else esc(acc_text))
         tip += (f'<br>{esc(T("remote.typo.col.readiness"))} : {esc(_fmt(row.readiness_index))}'
                 f'<br>{esc(T("remote.typo.children"))} : '
                 f'{esc(_fmt(row.school_age_total_est, 0))}</div>')
-        features.append({
-            "type": "Feature",
-            "geometry": shapely.geometry.mapping(row.geometry),
-            "properties": {"code": row.code, "tip": tip, "fill": ty.CLASS_COLORS[cls],
-                           "assumed": bool(row.access_assumed)},
-        })
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        props = feature["properties"]
-        out = {"fillColor": props["fill"], "color": "#ffffff", "weight": 0.6,
-               "fillOpacity": 0.8}
-        if props["assumed"]:
-            out.update({"dashArray": "4 3", "color": "#444444", "weight": 1.2,
-                        "fillOpacity": 0.45})
-        return out
-
-    m = base_map(bounds=frame.total_bounds, tiles_url=state.tiles_url())
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=T("remote.typo.layer"),
-        style_function=style,
-        highlight_function=lambda _f: {"weight": 3, "color": "#222", "fillOpacity": 0.85},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-    ).add_to(m)
-    add_province_outlines(m, state.web_provinces())
-    return m
+        tips.append(tip)
+    layer = web.Categories(
+        frame, [str(c) for c in frame["typology"]], ty.CLASS_COLORS, tips,
+        name=T("remote.typo.layer"), dashed=[bool(a) for a in frame["access_assumed"]],
+    )
+    return web.assemble_map(LANG, layer, provinces=state.web_provinces(),
+                            tiles_url=state.tiles_url())
 
 
 def _legend(counts: pd.DataFrame, show_no_figure: bool, n_assumed: int) -> str:
-    rows = []
-    for cls in ty.CLASSES:
-        if cls == ty.NO_FIGURE and not show_no_figure:
-            continue
-        n = int(counts.loc[cls, "communes"])
-        rows.append(
-            f'<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
-            f'<span style="display:inline-block;width:18px;height:13px;border:1px solid #777;'
-            f'background:{esc(ty.CLASS_COLORS[cls])}"></span>'
-            f'{esc(T(f"remote.class.{cls}"))} <span style="color:#666">({n})</span></div>'
-        )
+    rows = [
+        LegendRow(ty.CLASS_COLORS[cls], T(f"remote.class.{cls}"),
+                  int(counts.loc[cls, "communes"]))
+        for cls in ty.CLASSES
+        if cls != ty.NO_FIGURE or show_no_figure
+    ]
     if n_assumed:
-        rows.append(
-            f'<div style="display:flex;align-items:center;gap:6px;margin:6px 0 2px">'
-            f'<span style="display:inline-block;width:18px;height:13px;'
-            f'border:1.5px dashed #444"></span>'
-            f'{esc(T("remote.typo.assumed"))} <span style="color:#666">({n_assumed})</span></div>'
-        )
-    return (f'<div dir="{DIR}" style="font-size:0.9rem"><b>{esc(T("remote.typo.legend"))}</b>'
-            + "".join(rows) + "</div>")
+        rows.append(LegendRow("#444444", T("remote.typo.assumed"), n_assumed, symbol="dashed"))
+    return legend_box(T("remote.typo.legend"), rows, LANG)
 
 
 if section == "typology":

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mapping import bench  # the steps are looked up in the package: tests replace them there
-from mapping.bench.data import ATLAS_INDICATORS
-from mapping.bench.report import Figure, Report, failed
+import benchmarks as bench  # the steps are looked up in the package: tests replace them there
+from benchmarks.data import ATLAS_INDICATORS
+from benchmarks.report import Figure, Report, failed
 
 
 def run_all(

@@ -20,13 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from mapping.access import (
-    DEFAULT_OPTIONS,
-    check_cycle,
-    check_threshold,
-    computed_distances,
-    douar_points,
-)
+from mapping.access.computed import computed_distances, douar_points
+from mapping.access.official import DEFAULT_OPTIONS, check_cycle, check_threshold
 from mapping.datasets import Region
 from mapping.errors import MappingError
 from mapping.settings import CRS_METRIC, CRS_STORAGE

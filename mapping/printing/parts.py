@@ -1,7 +1,7 @@
 """Map furniture of print maps: text, scale bar, north arrow, locator, legend, frame.
 
 Each function draws one part of the page around the map body drawn by
-:func:`mapping.printmap.draw_map`; text is shaped for its language and
+:func:`mapping.printing.draw_map`; text is shaped for its language and
 right-to-left pages are mirrored.
 """
 
@@ -23,11 +23,11 @@ from pyproj import Transformer
 
 from mapping.classify import NO_DATA_COLOR
 from mapping.i18n import is_rtl, t
-from mapping.printgeom import TO_METRIC, outline_paths, project
-from mapping.printlayout import Layout, fit_extent, mirror_rect
-from mapping.printview import View, number, subtitle
+from mapping.printing.geometry import TO_METRIC, outline_paths, project
+from mapping.printing.layout import Layout, fit_extent, mirror_rect
+from mapping.printing.shaping import families, shape
+from mapping.printing.view import View, number, subtitle
 from mapping.settings import CRS_METRIC, CRS_STORAGE
-from mapping.textshaping import families, shape
 
 PROVINCE_EDGE = "#3a3a3a"
 HIGHLIGHT = "#c0392b"

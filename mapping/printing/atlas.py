@@ -2,11 +2,11 @@
 
 An atlas has a cover (the province, its key figures, the indicators and where
 it lies in the region), one page per indicator (the print map of
-:mod:`mapping.printmap` with the communes ranked best and worst), and a
+:mod:`mapping.printing` with the communes ranked best and worst), and a
 summary table of every indicator for every commune of the province.
 
 All pages of all atlases share one projected, simplified geometry (see
-:func:`mapping.printmap.project`) and one commune table, so
+:func:`mapping.printing.geometry.project`) and one commune table, so
 :func:`build_all_atlases` draws the 8 provinces × 6 indicators in well under a
 minute.
 """
@@ -26,29 +26,29 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
-from mapping import printmap
 from mapping.catalogue import Indicator
 from mapping.datasets import Region
 from mapping.errors import MappingError, UnknownCodeError
 from mapping.filters import Selection
 from mapping.i18n import is_rtl, t
 from mapping.indicators import get as get_indicator
-from mapping.printmap import (
-    A4_LANDSCAPE,
-    ATLAS,
-    HIGHLIGHT,
-    PDF_FONTTYPE,
-    draw_frame,
-    draw_map,
-    fit_extent,
-    make_view,
-    number,
-    project,
-    registry_lines,
-    text,
-)
+from mapping.printing.geometry import project
+from mapping.printing.layout import A4_LANDSCAPE, ATLAS, fit_extent
+from mapping.printing.map import PDF_FONTTYPE, draw_map
+from mapping.printing.parts import HIGHLIGHT, draw_frame, text, today
+from mapping.printing.shaping import families, register_fonts, shape
+from mapping.printing.view import make_view, number, registry_lines
 from mapping.table import indicator_table
-from mapping.textshaping import families, register_fonts, shape
+
+#: Indicators of the atlas when none are given.
+DEFAULT_INDICATORS = (
+    "schooling_rate_6_to_11",
+    "illiteracy_rate_10_plus",
+    "school_age_primary_est",
+    "amenities_electricity",
+    "equipment_internet_2014",
+    "households_distance_to_paved_road_km",
+)
 
 #: Communes listed in each ranking.
 RANKED = 5
@@ -155,7 +155,7 @@ def _cover(pdf: PdfPages, table: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame,
                 fontfamily=families(label, lang),
                 color="white" if code == row["province_code"] else "#333333")
     text(fig, 0.06, 0.08, t("export.sources", lang), lang, size=7, color="#333333")
-    text(fig, 0.06, 0.06, t("export.exported", lang, date=printmap.today()),
+    text(fig, 0.06, 0.06, t("export.exported", lang, date=today()),
          lang, size=7, color="#333333")
     _save_page(pdf, fig)
 

@@ -1,17 +1,19 @@
-"""``python -m mapping bench``: print speed and size figures and write them as JSON."""
+"""``python -m benchmarks``: print speed and size figures and write them as JSON."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+
+from benchmarks import run_all
 
 
-def add_parser(sub: Any) -> None:
-    """Register the ``bench`` command."""
-    p = sub.add_parser(
-        "bench", help="measure load, map, nearest-school, siting, atlas and browser times",
+def build_parser() -> argparse.ArgumentParser:
+    """The benchmark's command line."""
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks",
         description="Run the benchmark suite, print a table and write the figures as JSON. "
                     "Figures depend on the machine: compare runs made on the same one.",
     )
@@ -24,13 +26,12 @@ def add_parser(sub: Any) -> None:
                    help="also run concurrent browser sessions through the three user journeys "
                         "(20 sessions; 4 with --quick)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random points (default 0)")
-    p.set_defaults(run=run)
+    return p
 
 
-def run(args: argparse.Namespace) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmarks, print the table, write the JSON report."""
-    from mapping.bench import run_all
-
+    args = build_parser().parse_args(argv)
     report = run_all(
         quick=args.quick, browser=not args.no_browser, load=args.load, seed=args.seed,
         progress=lambda step: print(f"... {step}", file=sys.stderr, flush=True),
@@ -40,3 +41,7 @@ def run(args: argparse.Namespace) -> int:
         report.write_json(args.out)
         print(f"figures written to {args.out}")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

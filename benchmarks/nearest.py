@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from mapping import bench  # `bench._optional` is looked up in the package: tests replace it there
-from mapping.bench.report import Figure, best_of, missing
+import benchmarks as bench  # `bench._optional` is looked up in the package: tests replace it there
+from benchmarks.report import Figure, best_of, missing
 from mapping.schema import REGISTRY_COLUMNS
 from mapping.settings import CRS_METRIC, CRS_STORAGE
 
@@ -196,12 +196,12 @@ def compare_nearest(
 
 
 def ours_nearest(points: gpd.GeoDataFrame, schools: gpd.GeoDataFrame) -> pd.DataFrame | None:
-    """Nearest school with :func:`mapping.nearest.nearest_schools`, normalised.
+    """Nearest school with :func:`mapping.access.nearest.nearest_schools`, normalised.
 
     Returns ``None`` when that function is not available. The result is indexed
     like *points*, with ``school_index`` and ``distance_m``.
     """
-    fn = bench._optional("mapping.nearest", "nearest_schools")
+    fn = bench._optional("mapping.access.nearest", "nearest_schools")
     if fn is None:
         return None
     res = fn(points, schools)
@@ -242,15 +242,15 @@ def bench_nearest(
     note = f"fastest of {repeat}" if repeat > 1 else "one run"
     figures = [Figure("nearest.sjoin_s", f"nearest school, geopandas.sjoin_nearest ({label})",
                       ref_s, "s", f"reference, {note}")]
-    if bench._optional("mapping.nearest", "nearest_schools") is None:
-        figures.append(missing("nearest.ours_s", f"nearest school, mapping.nearest ({label})",
-                               "s"))
+    if bench._optional("mapping.access.nearest", "nearest_schools") is None:
+        figures.append(missing("nearest.ours_s",
+                               f"nearest school, mapping.access.nearest ({label})", "s"))
         return figures, None
     ours_nearest(points.iloc[:100], schools.iloc[:100])
     ours_s, ours = best_of(lambda: ours_nearest(points, schools), repeat)
     check = compare_nearest(points, schools, ours, ref)
     figures += [
-        Figure("nearest.ours_s", f"nearest school, mapping.nearest ({label})", ours_s, "s",
+        Figure("nearest.ours_s", f"nearest school, mapping.access.nearest ({label})", ours_s, "s",
                note),
         Figure("nearest.ratio", "nearest school, sjoin_nearest time / ours", ref_s / ours_s
                if ours_s > 0 else None, "x", "> 1 means ours is faster"),

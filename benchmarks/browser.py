@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
-from mapping.bench.report import Figure, failed, missing
-from mapping.bench.server import _rss_figure, app_server
+from benchmarks.report import Figure, failed, missing
+from benchmarks.server import _rss_figure, app_server
 
 #: Chromium shipped by Debian; a browser is never downloaded.
 CHROMIUM = "/usr/bin/chromium"
@@ -26,7 +26,7 @@ _WAIT_MS: contextvars.ContextVar[float] = contextvars.ContextVar("bench_wait_ms"
                                                                  default=60_000.0)
 #: CSS selector of the st_folium component iframe.
 MAP_IFRAME = 'iframe[title*="st_folium"]'
-#: CSS selector of a drawn commune shape inside the map iframe (class set by mapping.webmap);
+#: CSS selector of a drawn commune shape inside the map iframe (class set by mapping.web);
 #: when no shape carries it, every interactive vector shape is counted instead.
 MAP_PATHS = "path.cs-commune"
 _SHAPES_JS = (

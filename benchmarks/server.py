@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mapping.bench.report import Figure, missing
+from benchmarks.report import Figure, missing
 from mapping.settings import PROJECT_ROOT
 
 

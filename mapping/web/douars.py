@@ -15,14 +15,15 @@ import folium
 import numpy as np
 import pandas as pd
 
-from mapping.access import ACCESS_CYCLES, check_cycle, douar_points
+from mapping.access import ACCESS_CYCLES, DISTANCE_BANDS_KM, check_cycle, douar_points
 from mapping.datasets import Region
 from mapping.i18n import is_rtl, t
 from mapping.schema import CYCLE_DISTANCE_COLUMN
-from mapping.webmap import Legend, esc
+from mapping.web.html import esc
+from mapping.web.legend import Legend, LegendRow, legend_box
 
 #: Upper bounds (km) of the distance classes; the last class is open.
-BANDS_KM: Final = (1.0, 2.0, 5.0, 10.0, 20.0)
+BANDS_KM: Final = DISTANCE_BANDS_KM
 #: Colour of each distance class, near to far (ColorBrewer YlOrRd, 6 classes).
 BAND_COLORS: Final = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
 NO_FIGURE_COLOR: Final = "#9e9e9e"
@@ -185,27 +186,15 @@ def add_douars(
 
 def douar_legend_html(cycle: str, lang: str) -> str:
     """Legend of the douar layer, with the approximate-location warning."""
-    direction = "rtl" if is_rtl(lang) else "ltr"
-    rows = [
-        f'<div><span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
-        f'background:{c};border:1px solid #555;margin:0 4px"></span>{esc(label)}</div>'
-        for c, label in zip(BAND_COLORS, band_labels(lang), strict=True)
-    ]
-    rows.append(
-        f'<div><span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
-        f'background:{NO_FIGURE_COLOR};border:1px solid #555;margin:0 4px"></span>'
-        f'{esc(t("access.no_figure", lang))}</div>'
-    )
-    return (
-        f'<div dir="{direction}" style="background:rgba(255,255,255,.92);padding:6px 8px;'
-        'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 sans-serif;'
-        'max-width:240px">'
-        f'<div style="font-weight:bold">{esc(t("access.legend.title", lang, cycle=t(f"cycle.{cycle}", lang)))}</div>'  # noqa: E501
-        + "".join(rows)
-        + f'<div style="color:#555">{esc(t("access.legend.size", lang))}</div>'
-        f'<div style="color:#a0522d">{esc(t("access.location_warning", lang))}</div>'
-        f'<div style="color:#555">HCP, RGPH 2024</div></div>'
-    )
+    rows = [LegendRow(c, label, symbol="dot")
+            for c, label in zip(BAND_COLORS, band_labels(lang), strict=True)]
+    rows.append(LegendRow(NO_FIGURE_COLOR, t("access.no_figure", lang), symbol="dot"))
+    title = t("access.legend.title", lang, cycle=t(f"cycle.{cycle}", lang))
+    return legend_box(title, rows, lang, after=[
+        ("cs-note", t("access.legend.size", lang)),
+        ("cs-warn", t("access.location_warning", lang)),
+        ("cs-source", "HCP, RGPH 2024"),
+    ])
 
 
 def add_scenario_changes(
@@ -216,7 +205,7 @@ def add_scenario_changes(
     Parameters
     ----------
     douars
-        :attr:`mapping.scenarios.ScenarioResult.changed` (``code``, ``population``,
+        :attr:`mapping.access.scenarios.ScenarioResult.changed` (``code``, ``population``,
         ``before_km``, ``after_km``), indexed like ``region.douars``.
 
     Returns

@@ -17,7 +17,7 @@ Examples
 >>> print(report.table())                               # doctest: +SKIP
 """
 
-from mapping.bench.browser import (
+from benchmarks.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_IFRAME,
@@ -34,7 +34,7 @@ from mapping.bench.browser import (
     wait_for_redraw,
     wait_idle,
 )
-from mapping.bench.data import (
+from benchmarks.data import (
     ATLAS_INDICATORS,
     bench_atlas,
     bench_loaders,
@@ -43,7 +43,7 @@ from mapping.bench.data import (
     default_registry,
     webmap_html,
 )
-from mapping.bench.load import (
+from benchmarks.load import (
     JOURNEYS,
     Journey,
     LoadResult,
@@ -54,7 +54,7 @@ from mapping.bench.load import (
     planner_journey,
     run_sessions,
 )
-from mapping.bench.nearest import (
+from benchmarks.nearest import (
     DISTANCE_TOLERANCE_M,
     NearestCheck,
     bench_nearest,
@@ -64,7 +64,7 @@ from mapping.bench.nearest import (
     random_schools,
     reference_nearest,
 )
-from mapping.bench.report import (
+from benchmarks.report import (
     NOT_AVAILABLE,
     Figure,
     Report,
@@ -75,8 +75,8 @@ from mapping.bench.report import (
     missing,
     timed,
 )
-from mapping.bench.run import run_all
-from mapping.bench.server import AppServer, app_server, cpu_seconds, free_port, peak_rss_kib
+from benchmarks.run import run_all
+from benchmarks.server import AppServer, app_server, cpu_seconds, free_port, peak_rss_kib
 
 __all__ = [
     "ATLAS_INDICATORS",

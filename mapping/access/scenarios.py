@@ -28,16 +28,18 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import Point
 
-from mapping.access import (
+from mapping.access.computed import computed_distances
+from mapping.access.official import (
     ACCESS_CYCLES,
     DEFAULT_OPTIONS,
+    DISTANCE_BANDS_KM,
     check_threshold,
-    computed_distances,
 )
 from mapping.datasets import Region
 from mapping.errors import MappingError
 from mapping.schema import CYCLES, REGISTRY_COLUMNS
 from mapping.settings import REGION_BOUNDS
+from mapping.supply import commune_supply
 
 #: Version written in scenario files; files of another version are refused.
 SCENARIO_VERSION: Final = 1
@@ -45,7 +47,6 @@ SCENARIO_KIND: Final = "carte-scolaire-scenario"
 #: Upper bound on the size of a scenario file (bytes).
 MAX_FILE_BYTES: Final = 1_000_000
 #: Distance classes (km) used to list douars whose situation changes.
-DISTANCE_BANDS_KM: Final = (1.0, 2.0, 5.0, 10.0, 20.0)
 
 
 class ScenarioError(MappingError):
@@ -351,11 +352,6 @@ class ScenarioResult:
 def _supply(region: Region, before: gpd.GeoDataFrame, after: gpd.GeoDataFrame,
             cycle: str) -> pd.DataFrame | None:
     """Supply of *cycle* (all sectors) per commune before/after, changed communes only."""
-    try:
-        from mapping.supply import commune_supply
-    except ImportError:
-        return None
-
     def one(registry: gpd.GeoDataFrame) -> pd.DataFrame:
         long = commune_supply(region, registry).reset_index()
         part = long[(long["cycle"] == cycle) & (long["sector"] == "all")].set_index("code")

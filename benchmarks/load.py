@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from mapping.bench.browser import (
+from benchmarks.browser import (
     _WAIT_MS,
     RERUN_PROVINCES,
     _t,
@@ -25,8 +25,8 @@ from mapping.bench.browser import (
     wait_for_redraw,
     wait_idle,
 )
-from mapping.bench.report import Figure
-from mapping.bench.server import _rss_figure, app_server
+from benchmarks.report import Figure
+from benchmarks.server import _rss_figure, app_server
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:

@@ -9,12 +9,9 @@ footer with the sources and the export date. Text is in French, Arabic or
 English; Arabic is shaped and laid out right to left, and the page layout is
 mirrored.
 
-This module draws the map body and assembles the page; the parts live in
-small modules: :mod:`mapping.printgeom` (geometry projected to EPSG:32629 and
-cached as matplotlib paths), :mod:`mapping.printview` (what is mapped and the
-texts describing it), :mod:`mapping.printlayout` (page sizes and positions) and
-:mod:`mapping.printparts` (legend, scale bar, north arrow, locator, frame,
-footer). Their public names are re-exported here.
+This module draws the map body and assembles the page; the parts live beside
+it in :mod:`mapping.printing` (geometry, view, layout, parts), whose facade
+exports the public names.
 
 No basemap is used: maps render offline.
 """
@@ -33,85 +30,33 @@ from mapping.classify import NO_DATA_COLOR, Scheme
 from mapping.errors import MappingError
 from mapping.filters import Selection
 from mapping.i18n import is_rtl
-from mapping.printgeom import (
-    SIMPLIFY_M,
-    Projected,
-    geometry_key,
+from mapping.printing.geometry import (
     outline_paths,
     project,
     school_points,
 )
-from mapping.printlayout import (
-    A4_LANDSCAPE,
-    A4_PORTRAIT,
-    ATLAS,
+from mapping.printing.layout import (
     LANDSCAPE,
     PORTRAIT,
     Layout,
     fit_extent,
     mirror_rect,
 )
-from mapping.printparts import (
-    HIGHLIGHT,
+from mapping.printing.parts import (
     PROVINCE_EDGE,
-    draw_footer,
     draw_frame,
     halo_text,
     legend,
     locator,
-    nice_length,
     north_arrow,
     scale_bar,
-    text,
-    today,
 )
-from mapping.printview import (
-    EmptySelectionError,
+from mapping.printing.shaping import register_fonts
+from mapping.printing.view import (
     View,
     make_view,
-    number,
     registry_lines,
-    subtitle,
-    territory_name,
 )
-from mapping.textshaping import register_fonts
-
-__all__ = [
-    "A4_LANDSCAPE",
-    "A4_PORTRAIT",
-    "ATLAS",
-    "CONTEXT_COLOR",
-    "EDGE_COLOR",
-    "HIGHLIGHT",
-    "LANDSCAPE",
-    "PDF_FONTTYPE",
-    "PORTRAIT",
-    "PROVINCE_EDGE",
-    "SIMPLIFY_M",
-    "EmptySelectionError",
-    "Format",
-    "Layout",
-    "Orientation",
-    "Projected",
-    "View",
-    "draw_footer",
-    "draw_frame",
-    "draw_map",
-    "fit_extent",
-    "geometry_key",
-    "halo_text",
-    "make_view",
-    "nice_length",
-    "number",
-    "project",
-    "registry_lines",
-    "render_map",
-    "save",
-    "subtitle",
-    "territory_name",
-    "text",
-    "today",
-]
 
 Orientation = Literal["landscape", "portrait"]
 Format = Literal["png", "pdf"]

@@ -11,19 +11,13 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from mapping import bench  # `bench._optional` is looked up in the package: tests replace it there
-from mapping.bench.report import Figure, failed, missing, timed
+import benchmarks as bench  # `bench._optional` is looked up in the package: tests replace it there
+from benchmarks.report import Figure, failed, missing, timed
 from mapping.datasets import Region, load_region
+from mapping.printing.atlas import DEFAULT_INDICATORS
 
-#: Six indicators of the atlas benchmark (8 provinces x 6 = 48 maps).
-ATLAS_INDICATORS = (
-    "schooling_rate_6_to_11",
-    "illiteracy_rate_10_plus",
-    "school_age_primary_est",
-    "amenities_electricity",
-    "households_distance_to_paved_road_km",
-    "equipment_internet_2014",
-)
+#: The atlas's default indicators (8 provinces x 6 = 48 maps).
+ATLAS_INDICATORS = DEFAULT_INDICATORS
 
 
 def default_registry() -> gpd.GeoDataFrame | None:
@@ -80,7 +74,7 @@ def webmap_html(
 ) -> tuple[str, str] | None:
     """The web map of all 251 communes as the app builds it, or ``None`` if unavailable.
 
-    Follows the builder sequence documented in :mod:`mapping.webmap`:
+    Follows the builder sequence documented in :mod:`mapping.web`:
     simplified communes, choropleth of *indicator_id* (quantiles, 5 classes),
     province outlines, school points of *registry*, layer control.
 
@@ -95,7 +89,7 @@ def webmap_html(
     from mapping.indicators import get
     from mapping.table import indicator_table
 
-    wm = _optional_module("mapping.webmap")
+    wm = _optional_module("mapping.web")
     needed = ("web_communes", "web_provinces", "base_map", "add_choropleth",
               "add_province_outlines", "add_schools", "add_layer_control", "feature_json")
     if wm is None or not all(hasattr(wm, n) for n in needed):
@@ -132,7 +126,7 @@ def bench_webmap(region: Region, registry: gpd.GeoDataFrame | None) -> list[Figu
     from mapping.table import indicator_table
 
     label = "web map payload, 251 communes (folium HTML)"
-    if _optional_module("mapping.webmap") is None:
+    if _optional_module("mapping.web") is None:
         return [missing("webmap.bytes", label, "bytes")]
     table = indicator_table(region, registry)
     secs, built = timed(lambda: webmap_html(region, registry, table=table, schools=False))
@@ -169,9 +163,9 @@ def bench_siting(
     region: Region, registry: gpd.GeoDataFrame | None, province: str = "07.041",
     cycle: str = "lower_secondary", k: int = 3,
 ) -> list[Figure]:
-    """Time one MCLP siting run (``mapping.siting.suggest_sites``) for one province."""
+    """Time one MCLP siting run (``mapping.access.siting.suggest_sites``) for one province."""
     label = f"siting MCLP, {k} sites, {cycle}, province {province}"
-    fn = bench._optional("mapping.siting", "suggest_sites")
+    fn = bench._optional("mapping.access.siting", "suggest_sites")
     if fn is None or registry is None:
         return [missing("siting.s", label, "s")]
     secs, sites = timed(lambda: fn(region, registry, cycle, k, province=province))
@@ -183,7 +177,7 @@ def bench_atlas(
     indicators: Sequence[str] = ATLAS_INDICATORS, out_dir: Path | None = None,
 ) -> list[Figure]:
     """Time the atlases of *provinces* x *indicators* (default 8 x 6 = 48 maps)."""
-    fn = bench._optional("mapping.atlas", "build_atlas")
+    fn = bench._optional("mapping.printing.atlas", "build_atlas")
     codes = list(provinces) if provinces is not None else sorted(
         region.communes["province_code"].unique())
     n_maps = len(codes) * len(indicators)

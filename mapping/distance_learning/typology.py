@@ -6,7 +6,7 @@ Each commune is poor or good on two axes:
   the douars' dwellings to a collège (or the share of people beyond a
   threshold), from :func:`mapping.access.official_access`; *poor* when above
   the cutoff (default: the median over the communes with a figure);
-* **readiness**: the composite index of :mod:`mapping.remote`; *poor* when
+* **readiness**: the composite index of :mod:`mapping.distance_learning`; *poor* when
   below the cutoff (default: the median over the region's communes).
 
 Crossing them gives four classes; poor/poor is "double deprivation". Communes
@@ -23,9 +23,10 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
+from mapping.access.official import official_access
 from mapping.datasets import Region
+from mapping.distance_learning.readiness import ReadinessOptions, readiness_index
 from mapping.errors import MappingError
-from mapping.remote import ReadinessOptions, readiness_index
 from mapping.schema import CYCLE_AGE_COLUMN
 
 AccessMeasure = Literal["mean_km", "share_beyond"]
@@ -177,8 +178,6 @@ def classify_communes(
 
 def access_values(region: Region, options: TypologyOptions | None = None) -> pd.DataFrame:
     """Official access per commune (see :func:`mapping.access.official_access`)."""
-    from mapping.access import official_access
-
     options = options or TypologyOptions()
     return official_access(region, options.cycle, options.threshold_km)
 

@@ -1,0 +1,98 @@
+"""The declared list of themes: the one place that says what the catalogue holds.
+
+A :class:`Theme` names its indicators, the selector groups they fall in, and the
+function that computes its commune columns. :func:`mapping.indicators.catalogue`
+and :func:`mapping.table.indicator_table` are built from :data:`THEMES`, so
+
+- a new indicator of an existing theme is one entry in that theme's ``INDICATORS``
+  list plus its column in the theme's ``commune_indicators``;
+- a new theme is one :class:`Theme` entry below.
+
+Nothing in the analyses imports this module: it sits above them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from mapping import access, census, distance_learning, supply
+from mapping.catalogue import Indicator
+from mapping.datasets import Region
+
+#: ``columns(region, registry) -> DataFrame`` indexed by commune code.
+ColumnsFunction = Callable[[Region, gpd.GeoDataFrame | None], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One part of the catalogue.
+
+    Attributes
+    ----------
+    id
+        Theme key.
+    label
+        Name keyed by language.
+    indicators
+        The theme's indicators, in display order.
+    groups
+        Selector groups (the ``Indicator.theme`` values) and their labels, in order.
+    columns
+        Computes the theme's commune columns, one per indicator, indexed by commune
+        code; ``None`` when the columns are already in the census commune table
+        (:meth:`mapping.datasets.Region.commune_table`).
+    """
+
+    id: str
+    label: Mapping[str, str]
+    indicators: Sequence[Indicator]
+    groups: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    columns: ColumnsFunction | None = None
+
+
+THEMES: tuple[Theme, ...] = (
+    Theme(
+        id="census",
+        label={"fr": "Recensement", "ar": "الإحصاء العام", "en": "Census"},
+        indicators=census.CENSUS_INDICATORS,
+        groups={
+            "population": {"fr": "Population", "ar": "السكان", "en": "Population"},
+            "schooling": {"fr": "Scolarisation", "ar": "التمدرس", "en": "Schooling"},
+            "education": {"fr": "Instruction", "ar": "التعليم والأمية", "en": "Education"},
+            "economy": {"fr": "Activité", "ar": "النشاط الاقتصادي", "en": "Economy"},
+            "amenities": {"fr": "Équipements de base", "ar": "التجهيزات الأساسية",
+                          "en": "Amenities"},
+            "equipment": {"fr": "Équipement des ménages", "ar": "تجهيزات الأسر",
+                          "en": "Household equipment"},
+        },
+    ),
+    Theme(
+        id="supply",
+        label={"fr": "Offre scolaire", "ar": "العرض المدرسي", "en": "School supply"},
+        indicators=supply.INDICATORS,
+        groups={"supply": {"fr": "Offre scolaire", "ar": "العرض المدرسي",
+                           "en": "School supply"}},
+        columns=supply.commune_indicators,
+    ),
+    Theme(
+        id="access",
+        label={"fr": "Accès présentiel", "ar": "الولوج الحضوري", "en": "In-person access"},
+        indicators=access.INDICATORS,
+        groups={"access": {"fr": "Accès présentiel", "ar": "الولوج الحضوري",
+                           "en": "In-person access"}},
+        columns=access.commune_indicators,
+    ),
+    Theme(
+        id="distance_learning",
+        label={"fr": "Enseignement à distance", "ar": "التعليم عن بعد",
+               "en": "Distance learning"},
+        indicators=distance_learning.INDICATORS,
+        groups={"remote": {"fr": "Enseignement à distance", "ar": "التعليم عن بعد",
+                           "en": "Distance learning"}},
+        columns=distance_learning.commune_indicators,
+    ),
+)

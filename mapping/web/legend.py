@@ -1,0 +1,195 @@
+"""The legend component: one Leaflet control and the HTML of every legend."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from branca.element import MacroElement
+from folium.template import Template
+
+from mapping.catalogue import Indicator
+from mapping.classify import NO_DATA_COLOR, Classification
+from mapping.i18n import is_rtl, t
+from mapping.web.html import esc
+
+
+def value_note(indicator: Indicator, lang: str) -> str:
+    flags = []
+    if indicator.year != 2024:
+        flags.append(t("map.flag_year", lang, year=indicator.year))
+    if indicator.estimated:
+        flags.append(t("map.flag_estimated", lang))
+    return " · ".join(flags)
+
+
+class Legend(MacroElement):
+    """A Leaflet control holding legend HTML that the caller has already escaped.
+
+    Parameters
+    ----------
+    content
+        The legend's inner HTML (escape every piece of data in it first).
+    position
+        Leaflet control corner.
+    css_class
+        Class of the legend's ``div`` (tests and stylesheets select on it).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: {{ this.position|tojson }}});
+            legend.onAdd = function() {
+                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
+                div.innerHTML = {{ this.content|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self, content: str, position: str = "bottomright", css_class: str = "cs-legend"
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Legend"
+        self.content = content
+        self.position = position
+        self.css_class = css_class
+
+
+#: Shared look of every legend box (one component: title, rows, notes).
+BOX_STYLE = (
+    "background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
+    "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 sans-serif;max-width:260px"
+)
+ROW_CSS = (
+    "<style>.cs-row{display:flex;align-items:center;gap:5px;margin:1px 0}"
+    ".cs-swatch{display:inline-block;width:16px;height:12px;border:1px solid #777}"
+    ".cs-dot{display:inline-block;width:10px;height:10px;border-radius:50%}"
+    ".cs-nodata{background-image:"
+    "repeating-linear-gradient(45deg,#fff 0 2px,transparent 2px 5px)!important}"
+    ".cs-count{color:#666}</style>"
+)
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    """One row of a legend.
+
+    Attributes
+    ----------
+    color
+        Fill colour of the symbol.
+    label
+        Text of the row (plain text; escaped when drawn).
+    count
+        Number shown in brackets, or ``None``.
+    symbol
+        ``"swatch"`` (a filled box), ``"dot"`` (a filled circle), ``"ring"`` (a hollow
+        circle), ``"nodata"`` (a hatched box) or ``"dashed"`` (a dashed outline).
+    ltr
+        Whether the label is a left-to-right run (class breaks with numbers).
+    """
+
+    color: str
+    label: str
+    count: int | None = None
+    symbol: str = "swatch"
+    ltr: bool = False
+
+
+def _symbol(row: LegendRow) -> str:
+    color = esc(row.color)
+    if row.symbol == "dot":
+        return f'<span class="cs-dot" style="background:{color};border:1px solid {color}"></span>'
+    if row.symbol == "ring":
+        return (f'<span class="cs-dot" style="width:10px;height:10px;background:#fff;'
+                f'border:2px solid {color}"></span>')
+    if row.symbol == "dashed":
+        return ('<span style="display:inline-block;width:16px;height:12px;'
+                f'border:1.5px dashed {color}"></span>')
+    extra = " cs-nodata" if row.symbol == "nodata" else ""
+    return f'<span class="cs-swatch{extra}" style="background:{color}"></span>'
+
+
+def legend_box(
+    title: str,
+    rows: Sequence[LegendRow],
+    lang: str,
+    *,
+    before: Sequence[tuple[str, str]] = (),
+    after: Sequence[tuple[str, str]] = (),
+) -> str:
+    """HTML of a legend: a title, lines before the rows, the rows, lines after them.
+
+    Every text is escaped, so the result is safe to insert as HTML.
+
+    Parameters
+    ----------
+    title
+        Bold first line.
+    rows
+        Symbol rows.
+    lang
+        Interface language (sets the direction).
+    before, after
+        ``(css class, text)`` lines above and below the rows; the classes
+        ``cs-flag`` and ``cs-warn`` are drawn in brown bold and brown.
+    """
+    def line(css: str, text: str) -> str:
+        colour = {"cs-flag": "color:#a0522d;font-weight:bold", "cs-warn": "color:#a0522d"}
+        return f'<div class="{esc(css)}" style="{colour.get(css, "color:#555")}">{esc(text)}</div>'
+
+    body = "".join(
+        f'<div class="cs-row">{_symbol(r)}'
+        + (f'<bdi dir="ltr">{esc(r.label)}</bdi>' if r.ltr else esc(r.label))
+        + (f' <span class="cs-count">({r.count})</span>' if r.count is not None else "")
+        + "</div>"
+        for r in rows
+    )
+    direction = "rtl" if is_rtl(lang) else "ltr"
+    return (
+        f'<div dir="{direction}" style="{BOX_STYLE}">'
+        f'<div style="font-weight:bold">{esc(title)}</div>'
+        + "".join(line(css, text) for css, text in before)
+        + body
+        + "".join(line(css, text) for css, text in after)
+        + "</div>" + ROW_CSS
+    )
+
+
+def legend_html(
+    indicator: Indicator, classification: Classification, lang: str, no_data: int = 0
+) -> str:
+    """Legend of a choropleth: title, unit, year/estimate flags, one row per class.
+
+    All text is escaped; the result is safe to insert as HTML.
+    """
+    fmt = "{:,." + str(max(indicator.decimals, 0)) + "f}"
+    labels = classification.labels(fmt) if classification.k else []
+    if lang == "fr":
+        labels = [lab.replace(",", "\u202f").replace(".", ",") for lab in labels]
+    rows = [
+        LegendRow(color, label, int(count), ltr=True)
+        for color, label, count in zip(
+            classification.colors, labels, classification.counts, strict=True
+        )
+    ]
+    if no_data:
+        rows.append(LegendRow(NO_DATA_COLOR, t("app.no_data", lang), no_data, symbol="nodata"))
+    unit = indicator.unit_in(lang)
+    note = value_note(indicator, lang)
+    before = []
+    if unit:
+        before.append(("cs-unit", f'{t("map.unit", lang)} : {unit}'))
+    if note:
+        before.append(("cs-flag", note))
+    before.append(("cs-scheme", t(f"map.scheme.{classification.scheme}", lang)))
+    return legend_box(indicator.label_in(lang), rows, lang, before=before,
+                      after=[("cs-source", indicator.source)])
