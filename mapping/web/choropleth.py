@@ -107,18 +107,22 @@ def add_choropleth(
                 },
             }
         )
-    layer = folium.GeoJson(
+    _commune_layer(features, t("map.layer.communes", lang)).add_to(m)
+    no_data = int((classification.classes < 0).sum())
+    Legend(legend_html(indicator, classification, lang, no_data)).add_to(m)
+
+
+def _commune_layer(features: list[dict[str, Any]], name: str) -> folium.GeoJson:
+    """The commune polygons with their style, highlight and tooltip (class ``cs-commune``)."""
+    return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name=t("map.layer.communes", lang),
+        name=name,
         style_function=_commune_style,
         highlight_function=lambda _f: {"weight": 3, "color": "#222", "fillOpacity": 0.85},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
         smooth_factor=0.5,
         className="cs-commune",
     )
-    layer.add_to(m)
-    no_data = int((classification.classes < 0).sum())
-    Legend(legend_html(indicator, classification, lang, no_data)).add_to(m)
 
 
 def _commune_style(feature: dict[str, Any]) -> dict[str, Any]:
@@ -200,14 +204,6 @@ def add_categories(
         }
         for i, row in enumerate(table.itertuples(index=False))
     ]
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=name,
-        style_function=_commune_style,
-        highlight_function=lambda _f: {"weight": 3, "color": "#222", "fillOpacity": 0.85},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-        smooth_factor=0.5,
-        className="cs-commune",
-    ).add_to(m)
+    _commune_layer(features, name).add_to(m)
     if legend:
         Legend(legend).add_to(m)
