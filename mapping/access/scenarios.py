@@ -361,7 +361,7 @@ def _supply(region: Region, before: gpd.GeoDataFrame, after: gpd.GeoDataFrame,
 
     try:
         b, a = one(before), one(after)
-    except (TypeError, KeyError, ValueError, MappingError):
+    except (TypeError, KeyError, ValueError):
         return None
     out = pd.concat({"before": b, "after": a.reindex(columns=b.columns)}, axis=1)
     diff = (a.reindex(columns=b.columns).fillna(0) - b.fillna(0)).abs().sum(axis=1) > 0
