@@ -6,7 +6,8 @@ the sector whether it is filled):
 * ``surveyed`` / ``imported``: a plain circle;
 * ``inferred_census``: a hatched circle with a dashed outline (a place deduced
   from the census, not a surveyed one);
-* ``fictitious``: a diamond with a cross (demonstration data).
+* ``fictitious``: a cross-hatched circle with a dotted outline (demonstration
+  data).
 
 The style is data (:class:`MarkStyle`, :func:`mark_style`, :func:`mark_svg`)
 read by the folium layers, the map component and the printed maps alike.
@@ -18,10 +19,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
+from matplotlib.colors import to_rgba
 
 from mapping.i18n import t
 from mapping.numbers import format_int, format_percent
@@ -51,6 +54,13 @@ _SOURCE_PREFIXES: Final = {
     "imported: ": "provenance.source.imported",
     "Ministry list: ": "provenance.source.ministry",
 }
+#: The catalogue's source texts (written in French) and their message.
+_CATALOGUE_SOURCES: Final = {
+    "HCP, RGPH 2024": "provenance.catalogue.hcp_2024",
+    "HCP, RGPH 2014": "provenance.catalogue.hcp_2014",
+    "HCP, RGPH 2014 et 2024": "provenance.catalogue.hcp_2014_2024",
+    "Registre scolaire actif ; HCP, RGPH 2024": "provenance.catalogue.registry_2024",
+}
 NEUTRAL_COLOR: Final = "#555555"
 
 
@@ -71,7 +81,7 @@ class MarkStyle:
     dash
         SVG/Leaflet dash pattern of the outline ("" for a solid line).
     matplotlib_marker
-        The matching matplotlib marker (``o`` or ``D``).
+        The matching matplotlib marker.
     hatch
         The matching matplotlib hatch pattern ("" for none).
     """
@@ -109,51 +119,91 @@ def mark_style(location_quality: object, color: str = NEUTRAL_COLOR,
 
     Examples
     --------
-    >>> mark_style("fictitious", "#0072B2").matplotlib_marker
-    'D'
+    >>> mark_style("fictitious", "#0072B2").hatch
+    'xxxx'
     """
     mark = mark_of(location_quality)
     fill = "#ffffff" if private else color
     if mark == "circle":
         return MarkStyle(mark, color, fill, 0.9, "", "o", "")
     if mark == "hatched":
-        return MarkStyle(mark, color, fill, 0.35, "3 2", "o", "////")
-    return MarkStyle(mark, color, fill, 0.35, "", "D", "xx")
+        return MarkStyle(mark, color, fill, 0.35, "3 2", "o", "/////")
+    return MarkStyle(mark, color, fill, 0.35, "1 2", "o", "xxxx")
+
+
+def pattern_id(style: MarkStyle) -> str:
+    """Id of the SVG fill pattern of a hatched or crossed mark ("" for a plain one)."""
+    if style.mark == "circle":
+        return ""
+    return "cs-" + style.mark + "-" + re.sub(r"[^0-9A-Za-z]", "", style.color + style.fill)
+
+
+def _pattern(style: MarkStyle) -> str:
+    color, fill = html.escape(style.color), html.escape(style.fill)
+    lines = '<line x1="0" y1="0" x2="0" y2="4" stroke="{c}" stroke-width="1.4"/>'
+    if style.mark == "cross":
+        lines += '<line x1="0" y1="0" x2="4" y2="0" stroke="{c}" stroke-width="1.4"/>'
+    return (f'<pattern id="{pattern_id(style)}" width="4" height="4" '
+            f'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+            f'<rect width="4" height="4" fill="{fill}" fill-opacity="{style.fill_opacity}"/>'
+            + lines.format(c=color) + "</pattern>")
+
+
+def svg_patterns(colors: Iterable[str]) -> str:
+    """A hidden ``<svg>`` defining the fill patterns of every mark in *colors*.
+
+    Insert it once in a page that draws marks with :func:`leaflet_style`
+    (Leaflet's SVG paths then reference the patterns with ``url(#id)``).
+    """
+    defs = "".join(_pattern(mark_style(q, c, private=p)) for c in colors
+                   for q in ("inferred_census", "fictitious") for p in (False, True))
+    return ('<svg width="0" height="0" style="position:absolute" aria-hidden="true" '
+            f'focusable="false"><defs>{defs}</defs></svg>')
+
+
+def leaflet_style(style: MarkStyle, radius: float) -> dict[str, object]:
+    """Leaflet path options (``CircleMarker``) drawing *style*."""
+    pid = pattern_id(style)
+    return {
+        "fill": True,
+        "color": style.color,
+        "fillColor": f"url(#{pid})" if pid else style.fill,
+        "fillOpacity": 1.0 if pid else style.fill_opacity,
+        "dashArray": style.dash or None,
+        "radius": round(radius),
+        "weight": 1.5 if style.mark == "circle" else 2.0,
+    }
+
+
+def matplotlib_style(style: MarkStyle) -> dict[str, object]:
+    """Keyword arguments of ``Axes.scatter`` drawing *style* on a printed map."""
+    return {
+        "marker": style.matplotlib_marker,
+        "facecolor": to_rgba(style.fill, style.fill_opacity),
+        "edgecolor": style.color,
+        "hatch": style.hatch or None,
+        "linestyle": "dotted" if style.mark == "cross" else (
+            "dashed" if style.mark == "hatched" else "solid"),
+    }
 
 
 def mark_svg(style: MarkStyle, size: int = 14) -> str:
-    """An inline SVG of the symbol, for Leaflet ``divIcon`` markers and legends.
+    """An inline SVG of the symbol, for legends (same look as the map's marks).
 
     Colours come from :class:`MarkStyle` (project constants), never from data.
     """
-    s, r = size, size / 2 - 1.5
-    c = size / 2
-    color, fill = html.escape(style.color), html.escape(style.fill)
+    s, c, r = size, size / 2, size / 2 - 1.5
+    color = html.escape(style.color)
+    pid = pattern_id(style)
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{s}" height="{s}" '
             f'viewBox="0 0 {s} {s}" aria-hidden="true" focusable="false">')
-    if style.mark == "circle":
-        body = (f'<circle cx="{c}" cy="{c}" r="{r:.1f}" fill="{fill}" '
-                f'fill-opacity="{style.fill_opacity}" stroke="{color}" stroke-width="1.5"/>')
-    elif style.mark == "hatched":
-        pid = "h" + re.sub(r"[^0-9A-Za-z]", "", style.color + style.fill)
-        body = (
-            f'<defs><pattern id="{pid}" width="3" height="3" patternUnits="userSpaceOnUse" '
-            f'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="3" '
-            f'stroke="{color}" stroke-width="1.2"/></pattern></defs>'
-            f'<circle cx="{c}" cy="{c}" r="{r:.1f}" fill="{fill}" fill-opacity="0.25"/>'
-            f'<circle cx="{c}" cy="{c}" r="{r:.1f}" fill="url(#{pid})" stroke="{color}" '
-            f'stroke-width="1.5" stroke-dasharray="{style.dash}"/>'
-        )
-    else:
-        lo, hi = 1.5, s - 1.5
-        body = (
-            f'<polygon points="{c},{lo} {hi},{c} {c},{hi} {lo},{c}" fill="{fill}" '
-            f'fill-opacity="{style.fill_opacity}" stroke="{color}" stroke-width="1.5"/>'
-            f'<path d="M{c - r / 2:.1f},{c - r / 2:.1f} L{c + r / 2:.1f},{c + r / 2:.1f} '
-            f'M{c + r / 2:.1f},{c - r / 2:.1f} L{c - r / 2:.1f},{c + r / 2:.1f}" '
-            f'stroke="{color}" stroke-width="1.5"/>'
-        )
-    return head + body + "</svg>"
+    defs = f"<defs>{_pattern(style)}</defs>" if pid else ""
+    fill = f'fill="url(#{pid})"' if pid else (
+        f'fill="{html.escape(style.fill)}" fill-opacity="{style.fill_opacity}"')
+    dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
+    body = (f'<circle cx="{c}" cy="{c}" r="{r:.1f}" {fill} stroke="{color}" '
+            f'stroke-width="1.5"{dash}/>')
+    return head + defs + body + "</svg>"
 
 
 def legend_entries(lang: str) -> list[tuple[str, str]]:
@@ -192,6 +242,18 @@ def source_label(source: object, lang: str) -> str:
         if text.startswith(prefix):
             return t(key, lang, file=text[len(prefix):])
     return text
+
+
+def catalogue_source(source: str, lang: str) -> str:
+    """An indicator's ``source`` (written in French in the catalogue) in *lang*.
+
+    Examples
+    --------
+    >>> catalogue_source("HCP, RGPH 2014 et 2024", "en")
+    'HCP, RGPH 2014 and 2024 censuses'
+    """
+    key = _CATALOGUE_SOURCES.get(source)
+    return t(key, lang) if key else source
 
 
 def registry_name(name: object, lang: str) -> str:

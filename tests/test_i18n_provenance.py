@@ -10,13 +10,16 @@ from mapping.provenance import (
     analysis_note,
     demo_mark,
     has_fictitious,
+    leaflet_style,
     legend_entries,
     mark_of,
     mark_style,
     mark_svg,
+    matplotlib_style,
     registry_name,
     shares,
     source_label,
+    svg_patterns,
     without_fictitious,
 )
 from mapping.registry import load_default_registry
@@ -31,12 +34,18 @@ def test_each_provenance_has_its_own_mark() -> None:
     marks = {q: mark_style(q, "#0072B2") for q in ("surveyed", "inferred_census", "fictitious")}
     assert len({(s.mark, s.matplotlib_marker, s.hatch) for s in marks.values()}) == 3
     assert marks["surveyed"].hatch == "" and marks["inferred_census"].hatch
-    assert marks["fictitious"].matplotlib_marker == "D"
+    assert marks["fictitious"].hatch == "xxxx" and marks["fictitious"].dash
     assert mark_of(None) == "hatched"  # unknown is never drawn as surveyed
     assert mark_style("surveyed", "#0072B2", private=True).fill == "#ffffff"
     svg = mark_svg(marks["inferred_census"])
     assert svg.startswith("<svg") and "stroke-dasharray" in svg and "pattern" in svg
-    assert "<polygon" in mark_svg(marks["fictitious"])
+    crossed = mark_svg(marks["fictitious"])
+    assert crossed.count("<line") == 2 and 'id="cs-cross-0072B20072B2"' in crossed
+    leaflet = leaflet_style(marks["inferred_census"], 5.4)
+    assert leaflet["fillColor"] == "url(#cs-hatched-0072B20072B2)" and leaflet["radius"] == 5
+    assert leaflet_style(marks["surveyed"], 4)["fillColor"] == "#0072B2"
+    assert 'id="cs-hatched-0072B2ffffff"' in svg_patterns(["#0072B2"])
+    assert matplotlib_style(marks["fictitious"])["linestyle"] == "dotted"
 
 
 def test_default_registry_shares_and_note(default: pd.DataFrame) -> None:

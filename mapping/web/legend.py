@@ -11,6 +11,8 @@ from folium.template import Template
 from mapping.catalogue import Indicator
 from mapping.classify import NO_DATA_COLOR, Classification
 from mapping.i18n import is_rtl, t
+from mapping.numbers import format_number
+from mapping.provenance import catalogue_source
 from mapping.web.html import esc
 
 
@@ -74,7 +76,11 @@ ROW_CSS = (
     ".cs-dot{display:inline-block;width:10px;height:10px;border-radius:50%}"
     ".cs-nodata{background-image:"
     "repeating-linear-gradient(45deg,#fff 0 2px,transparent 2px 5px)!important}"
-    ".cs-count{color:#666}</style>"
+    ".cs-count{color:#595959}"
+    ".cs-box>summary{font-weight:bold;cursor:pointer}"
+    ".cs-body{max-height:calc(30vh);overflow:auto}"
+    ".leaflet-control-scale-line+.leaflet-control-scale-line{display:none}"
+    "</style>"
 )
 
 
@@ -95,6 +101,9 @@ class LegendRow:
         circle), ``"nodata"`` (a hatched box) or ``"dashed"`` (a dashed outline).
     ltr
         Whether the label is a left-to-right run (class breaks with numbers).
+    svg
+        A symbol drawn as inline SVG instead (project constants only, never data;
+        see :func:`mapping.provenance.mark_svg`).
     """
 
     color: str
@@ -102,9 +111,12 @@ class LegendRow:
     count: int | None = None
     symbol: str = "swatch"
     ltr: bool = False
+    svg: str = ""
 
 
 def _symbol(row: LegendRow) -> str:
+    if row.svg:
+        return row.svg
     color = esc(row.color)
     if row.symbol == "dot":
         return f'<span class="cs-dot" style="background:{color};border:1px solid {color}"></span>'
@@ -144,7 +156,8 @@ def legend_box(
     """
     def line(css: str, text: str) -> str:
         colour = {"cs-flag": "color:#a0522d;font-weight:bold", "cs-warn": "color:#a0522d"}
-        return f'<div class="{esc(css)}" style="{colour.get(css, "color:#555")}">{esc(text)}</div>'
+        style = colour.get(css, "color:#4d4d4d")
+        return f'<div class="{esc(css)}" style="{style}">{esc(text)}</div>'
 
     body = "".join(
         f'<div class="cs-row">{_symbol(r)}'
@@ -155,12 +168,12 @@ def legend_box(
     )
     direction = "rtl" if is_rtl(lang) else "ltr"
     return (
-        f'<div dir="{direction}" style="{BOX_STYLE}">'
-        f'<div style="font-weight:bold">{esc(title)}</div>'
+        f'<details open dir="{direction}" class="cs-box" style="{BOX_STYLE}">'
+        f'<summary class="cs-title">{esc(title)}</summary><div class="cs-body">'
         + "".join(line(css, text) for css, text in before)
         + body
         + "".join(line(css, text) for css, text in after)
-        + "</div>" + ROW_CSS
+        + "</div></details>" + ROW_CSS
     )
 
 
@@ -171,10 +184,7 @@ def legend_html(
 
     All text is escaped; the result is safe to insert as HTML.
     """
-    fmt = "{:,." + str(max(indicator.decimals, 0)) + "f}"
-    labels = classification.labels(fmt) if classification.k else []
-    if lang == "fr":
-        labels = [lab.replace(",", "\u202f").replace(".", ",") for lab in labels]
+    labels = class_labels(classification, indicator.decimals, lang)
     rows = [
         LegendRow(color, label, int(count), ltr=True)
         for color, label, count in zip(
@@ -192,4 +202,14 @@ def legend_html(
         before.append(("cs-flag", note))
     before.append(("cs-scheme", t(f"map.scheme.{classification.scheme}", lang)))
     return legend_box(indicator.label_in(lang), rows, lang, before=before,
-                      after=[("cs-source", indicator.source)])
+                      after=[("cs-source", catalogue_source(indicator.source, lang))])
+
+
+def class_labels(classification: Classification, decimals: int, lang: str) -> list[str]:
+    """« low – high » label of each class, numbers written in *lang*."""
+    if not classification.k:
+        return []
+    bounds = [classification.lower, *classification.breaks]
+    d = max(decimals, 0)
+    return [f"{format_number(bounds[i], lang, d)} – {format_number(bounds[i + 1], lang, d)}"
+            for i in range(classification.k)]

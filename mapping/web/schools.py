@@ -1,4 +1,10 @@
-"""School points: colour by cycle, hollow for private, size by seats; popups escaped."""
+"""School points: colour by cycle, white fill for private, size by seats, mark by provenance.
+
+A school's provenance is on its symbol (:mod:`mapping.provenance`): plain for
+surveyed or imported sites, hatched with a dashed outline for sites inferred
+from the census, cross-hatched with a dotted outline for fictitious ones; a map
+with fictitious schools carries a "demonstration data" mark. Popups are escaped.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,19 @@ import folium.plugins
 import geopandas as gpd
 from branca.element import Element
 
-from mapping.i18n import is_rtl, t
+from mapping.i18n import is_rtl, messages, t
+from mapping.numbers import format_int
+from mapping.provenance import (
+    MarkStyle,
+    demo_mark,
+    has_fictitious,
+    leaflet_style,
+    legend_entries,
+    mark_style,
+    quality_label,
+    source_label,
+    svg_patterns,
+)
 from mapping.web import assets
 from mapping.web.html import esc
 from mapping.web.legend import Legend, LegendRow, legend_box
@@ -28,8 +46,26 @@ CYCLE_COLORS = {
     "upper_secondary": "#CC79A7",
 }
 OTHER_COLOR = "#555555"
-#: Quality levels that make a location or a capacity doubtful (shown in popups).
-_DOUBTFUL = ("inferred_census", "estimated", "fictitious")
+
+
+def school_style(row: Any) -> MarkStyle:
+    """The symbol of a school (cycle colour, sector fill, provenance mark), as data.
+
+    Shared by the folium layer, the map component and the printed maps.
+    """
+    def get(name: str) -> object:
+        return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
+
+    return mark_style(get("location_quality"), CYCLE_COLORS.get(str(get("cycle")), OTHER_COLOR),
+                      private=get("sector") == "private")
+
+
+def kind_label(kind: object, lang: str) -> str:
+    """Translated school kind (``college`` → « collège »), the text itself when unknown."""
+    if kind is None or kind != kind or kind == "":
+        return ""
+    key = f"report.kind.{kind}"
+    return t(key, lang) if key in messages() else str(kind)
 
 
 def school_radius(seats: object) -> float:
@@ -59,8 +95,8 @@ SCHOOL_FIELDS = {
 def school_fields(row: Any, lang: str) -> dict[str, str]:
     """Escaped popup values of a school, keyed as :data:`SCHOOL_FIELDS`.
 
-    Names come first in *lang* (Arabic form in Arabic); location and capacity
-    qualities are given only when doubtful (inferred, estimated, fictitious).
+    Names come first in *lang* (Arabic form in Arabic); kind, location and
+    capacity qualities and source are translated; numbers are written in *lang*.
     """
     def get(name: str) -> object:
         return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
@@ -72,17 +108,13 @@ def school_fields(row: Any, lang: str) -> dict[str, str]:
         # the name in the interface language, the other form only when it is missing
         "n": f"<b>{esc(first) or esc(second) or '—'}</b>",
         "y": f"{esc(t(f'cycle.{cycle}', lang))} · {esc(t(f'sector.{sector}', lang))}",
-        "k": esc(get("kind")) or "—",
-        "s": esc(_int(get("seats"))) or "—",
-        "p": esc(_int(get("pupils"))) or "—",
-        "l": "",
-        "q": "",
-        "r": esc(get("source")) or "—",
+        "k": esc(kind_label(get("kind"), lang)) or "—",
+        "s": esc(_count(get("seats"), lang)) or "—",
+        "p": esc(_count(get("pupils"), lang)) or "—",
+        "l": esc(quality_label(get("location_quality"), lang)),
+        "q": esc(quality_label(get("capacity_quality"), lang)),
+        "r": esc(source_label(get("source"), lang)) or "—",
     }
-    for key, field in (("l", "location_quality"), ("q", "capacity_quality")):
-        q = get(field)
-        if isinstance(q, str) and q in _DOUBTFUL:
-            out[key] = esc(t(f"quality.{q}", lang))
     return out
 
 
@@ -98,12 +130,12 @@ def school_popup(row: Any, lang: str) -> str:
     return f'<div dir="{direction}">' + "<br>".join(rows) + "</div>"
 
 
-def _int(value: object) -> object:
+def _count(value: object, lang: str) -> str:
     try:
         f = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return value
-    return None if math.isnan(f) else int(f)
+        return "" if value is None else str(value)
+    return "" if math.isnan(f) else format_int(f, lang)
 
 
 #: Neutral grey cluster bubbles: the default green/yellow/orange ones would read as
@@ -128,10 +160,11 @@ CLUSTER_CSS = (
 
 
 def add_schools(m: folium.Map, schools: gpd.GeoDataFrame, lang: str) -> None:
-    """Draw located schools: colour by cycle, hollow for private, size by seats.
+    """Draw located schools: colour by cycle, white for private, size by seats, provenance mark.
 
     Schools without coordinates are skipped. Above :data:`CLUSTER_THRESHOLD`
     points, markers are clustered (Leaflet.markercluster, served locally).
+    When fictitious schools are drawn, the map gets the "demonstration data" mark.
 
     Parameters
     ----------
@@ -147,17 +180,8 @@ def add_schools(m: folium.Map, schools: gpd.GeoDataFrame, lang: str) -> None:
     features = []
     styles: list[dict[str, Any]] = []
     for i, row in enumerate(located.itertuples(index=False)):
-        cycle = getattr(row, "cycle", None)
-        color = CYCLE_COLORS.get(str(cycle), OTHER_COLOR)
-        private = getattr(row, "sector", None) == "private"
-        styles.append({
-            "fill": True,
-            "color": color,
-            "fillColor": "#ffffff" if private else color,
-            "radius": round(school_radius(getattr(row, "seats", None))),
-            "weight": 1.5,
-            "fillOpacity": 0.9,
-        })
+        styles.append(leaflet_style(school_style(row),
+                                    school_radius(getattr(row, "seats", None))))
         features.append(
             {
                 "type": "Feature",
@@ -169,6 +193,10 @@ def add_schools(m: folium.Map, schools: gpd.GeoDataFrame, lang: str) -> None:
                 "properties": school_fields(row, lang),
             }
         )
+    root = m.get_root()
+    root.html.add_child(Element(svg_patterns([*CYCLE_COLORS.values(), OTHER_COLOR])))  # type: ignore[attr-defined]
+    if has_fictitious(located):
+        add_demo_mark(m, lang)
     if not any(getattr(c, "name", None) == SCHOOL_PANE for c in m._children.values()):
         folium.map.CustomPane(SCHOOL_PANE, z_index=450, pointer_events=True).add_to(m)
     marker = folium.CircleMarker(radius=4, weight=1.5, fill=True, className="cs-school")
@@ -201,11 +229,29 @@ def add_schools(m: folium.Map, schools: gpd.GeoDataFrame, lang: str) -> None:
         layer.add_to(m)
 
 
+#: Look of the "demonstration data" mark on a map.
+DEMO_CSS = (
+    "<style>.cs-demo{background:#7a1f00;color:#fff;font:700 13px/1.3 sans-serif;"
+    "padding:4px 10px;border-radius:3px;letter-spacing:.03em;pointer-events:none}</style>"
+)
+
+
+def add_demo_mark(m: folium.Map, lang: str) -> None:
+    """Put the "demonstration data" mark at the top of *m* (once)."""
+    if getattr(m, "_cs_demo", False):
+        return
+    m._cs_demo = True  # type: ignore[attr-defined]
+    Legend(f'<div dir="{"rtl" if is_rtl(lang) else "ltr"}" role="note">'
+           f"{esc(demo_mark(lang))}</div>{DEMO_CSS}",
+           position="topright", css_class="cs-demo").add_to(m)
+
+
 def schools_legend_html(lang: str) -> str:
-    """Legend of the school symbols (cycle colours, hollow = private)."""
+    """Legend of the school symbols: cycle colours, white fill = private, provenance marks."""
     rows = [LegendRow(c, t(f"cycle.{cycle}", lang), symbol="dot")
             for cycle, c in CYCLE_COLORS.items()]
     rows.append(LegendRow(OTHER_COLOR, t("sector.private", lang), symbol="ring"))
+    rows += [LegendRow("", label, svg=svg) for svg, label in legend_entries(lang)]
     return legend_box(t("map.layer.schools", lang), rows, lang)
 
 
