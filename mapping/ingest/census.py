@@ -109,6 +109,14 @@ HOUSEHOLD_COLUMNS_2014 = [
 PEOPLE_COLUMNS_2014 = ["schooling_rate_7_to_12", "illiteracy_rate_10_plus"]
 PEOPLE_ALL_ONLY_2014 = ["population_municipal", "labour_unemployment_rate", "education_none"]
 
+#: The sixteen five-year age bands (shares of the municipal population, percent), kept
+#: for everyone so the 2014 -> 2024 cohort-change ratios of ``mapping.planning`` exist.
+AGE_BANDS = [
+    "age_0_4", "age_5_9", "age_10_14", "age_15_19", "age_20_24", "age_25_29", "age_30_34",
+    "age_35_39", "age_40_44", "age_45_49", "age_50_54", "age_55_59", "age_60_64",
+    "age_65_69", "age_70_74", "age_75_plus",
+]
+
 MARRAKECH_CITY = "07.351.01.0"
 MARRAKECH_ARRONDISSEMENT_PREFIX = "07.351.01."
 
@@ -169,7 +177,7 @@ def build_census_2014(source: Path, communes: pd.DataFrame) -> pd.DataFrame:
     hh = numeric(hh, HOUSEHOLD_COLUMNS_2014)
     hh_by_code = hh[hh["level"].isin(["commune", "arrondissement"])].set_index("code")
     if people is not None:
-        need = [*PEOPLE_COLUMNS_2014, *PEOPLE_ALL_ONLY_2014, "age_0_4", "age_5_9", "age_10_14"]
+        need = [*PEOPLE_COLUMNS_2014, *PEOPLE_ALL_ONLY_2014, *AGE_BANDS]
         people = numeric(people[people["area"] == "total"], [*need, "labour_active"])
         people = people[people["level"].isin(["commune", "arrondissement"])]
         p_by = {s: people[people["sex"] == s].set_index("code") for s in ("all", "male", "female")}
@@ -203,6 +211,9 @@ def build_census_2014(source: Path, communes: pd.DataFrame) -> pd.DataFrame:
                             rec[col] = int(rows[col].sum())
                         else:
                             rec[col + suffix] = _weighted(rows[col], _weights_people(rows, col))
+                rows = p_by["all"].loc[sorted(arr.index)]
+                for col in AGE_BANDS:
+                    rec[col] = _weighted(rows[col], rows["population_municipal"].astype(float))
         else:
             if code not in hh_by_code.index:
                 raise DataError(
@@ -221,6 +232,8 @@ def build_census_2014(source: Path, communes: pd.DataFrame) -> pd.DataFrame:
                     cols = PEOPLE_COLUMNS_2014 + (PEOPLE_ALL_ONLY_2014 if sex == "all" else [])
                     for col in cols:
                         rec[col + suffix] = prow[col]
+                for col in AGE_BANDS:
+                    rec[col] = p_by["all"].loc[code][col]
         records.append(rec)
 
     df = pd.DataFrame.from_records(records)
