@@ -1,0 +1,289 @@
+"""The deployment for many users, started on loopback: PostGIS, N app processes, nginx.
+
+The same launchers serve the end-to-end deployment test and the load figure
+of :func:`bench_deploy` (20 concurrent sessions through the proxy over 2 app
+processes versus 1: first-map p50/p95 and errors).
+
+nginx runs with the project's own ``deploy/nginx`` snippets (sticky route
+cookie, websocket upgrade) in a configuration written to a temporary folder
+(``-p`` prefix, ``daemon off``, pid, logs and temp paths inside it), listening
+on a free loopback port. PostgreSQL refuses to run as root, so as root the
+cluster is started through ``runuser -u postgres``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.report import Figure
+from benchmarks.server import AppServer, app_server, free_port
+from mapping.settings import PROJECT_ROOT
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+NGINX = Path("/usr/sbin/nginx")
+DEPLOY_NGINX = PROJECT_ROOT / "deploy" / "nginx"
+#: Environment variable naming the shared database (read by the store and the accounts).
+DATABASE_URL_ENV = "CARTE_SCOLAIRE_DATABASE_URL"
+#: Response header the test proxy adds to say which app process answered.
+BACKEND_HEADER = "X-Carte-Backend"
+
+
+def _wait_port(port: int, timeout_s: float, what: str, proc: subprocess.Popen[bytes] | None = None,
+               log: Path | None = None) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if proc is not None and proc.poll() is not None:
+            detail = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
+            raise RuntimeError(f"{what} exited with code {proc.returncode}: {detail}")
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not listen on 127.0.0.1:{port} in {timeout_s} s")
+        time.sleep(0.1)
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+def postgres_available() -> str | None:
+    """``None`` when PostgreSQL 15 and PostGIS are installed, else what is missing."""
+    if not (PG_BIN / "initdb").exists():
+        return f"PostgreSQL 15 is not installed ({PG_BIN / 'initdb'} missing)"
+    if not list(Path("/usr/share/postgresql/15/extension").glob("postgis.control")):
+        return "PostGIS for PostgreSQL 15 is not installed (postgresql-15-postgis-3)"
+    return None
+
+
+@contextlib.contextmanager
+def postgis_cluster(database: str = "carte", timeout_s: float = 60.0) -> Iterator[str]:
+    """A throwaway PostgreSQL 15 + PostGIS cluster on a free loopback port.
+
+    Yields
+    ------
+    str
+        SQLAlchemy URL of database *database* (``postgresql+psycopg://...``),
+        PostGIS enabled. The cluster and its folder are removed on exit.
+    """
+    missing = postgres_available()
+    if missing:
+        raise RuntimeError(missing)
+    root = Path(tempfile.mkdtemp(prefix="carte-pg-"))
+    data, port = root / "data", free_port()
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    try:
+        subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres",
+                                     "-A", "trust", "--no-sync", "-E", "UTF8"]),
+                       check=True, capture_output=True, timeout=timeout_s)
+        opts = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
+        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", opts,
+                                     "-l", str(root / "server.log"), "-w", "start"]),
+                       check=True, capture_output=True, timeout=timeout_s)
+        try:
+            psql = [str(PG_BIN / "psql"), "-h", str(root), "-p", str(port), "-U", "postgres",
+                    "-v", "ON_ERROR_STOP=1", "-q"]
+            subprocess.run(_as_postgres([*psql, "-d", "postgres", "-c",
+                                         f'CREATE DATABASE "{database}"']),
+                           check=True, capture_output=True, timeout=timeout_s)
+            subprocess.run(_as_postgres([*psql, "-d", database, "-c",
+                                         "CREATE EXTENSION postgis"]),
+                           check=True, capture_output=True, timeout=timeout_s)
+            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{database}"
+        finally:
+            subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast",
+                                         "-w", "stop"]),
+                           check=False, capture_output=True, timeout=timeout_s)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def nginx_config(prefix: Path, port: int, backends: list[int]) -> str:
+    """An nginx configuration for *prefix* that proxies loopback *port* to *backends*.
+
+    It includes the production snippets of ``deploy/nginx`` (maps, proxy
+    settings), so the test exercises the very sticky-session and websocket
+    rules the academy's server runs; it adds only the :data:`BACKEND_HEADER`.
+    """
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;"
+                        for p in backends)
+    temp = "\n".join(f"    {kind}_temp_path {prefix / ('tmp_' + kind)};"
+                     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    return f"""daemon off;
+worker_processes 1;
+pid {prefix / 'nginx.pid'};
+error_log {prefix / 'error.log'} warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {prefix / 'access.log'};
+{temp}
+    include {DEPLOY_NGINX / 'carte-scolaire-maps.conf'};
+    upstream carte_scolaire {{
+        hash $carte_route consistent;
+{servers}
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        location / {{
+            include {DEPLOY_NGINX / 'carte-scolaire-proxy.conf'};
+            add_header {BACKEND_HEADER} $upstream_addr always;
+        }}
+    }}
+}}
+"""
+
+
+@dataclass
+class Proxy:
+    """A running nginx in front of app processes."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    prefix: Path
+
+    @property
+    def url(self) -> str:
+        """Base URL of the proxy."""
+        return f"http://127.0.0.1:{self.port}"
+
+
+@contextlib.contextmanager
+def nginx_proxy(backends: list[int], timeout_s: float = 20.0) -> Iterator[Proxy]:
+    """Run nginx on a free loopback port in front of the app ports *backends*."""
+    if not NGINX.exists():
+        raise RuntimeError(f"nginx is not installed ({NGINX} missing)")
+    prefix = Path(tempfile.mkdtemp(prefix="carte-nginx-"))
+    prefix.chmod(0o755)
+    port = free_port()
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_config(prefix, port, backends))
+    check = subprocess.run([str(NGINX), "-t", "-p", str(prefix), "-c", str(conf)], check=False,
+                           capture_output=True, text=True, timeout=timeout_s)
+    if check.returncode:
+        shutil.rmtree(prefix, ignore_errors=True)
+        raise RuntimeError(f"nginx refused the configuration: {check.stderr[-2000:]}")
+    with open(prefix / "stderr.log", "wb") as log:
+        proc = subprocess.Popen([str(NGINX), "-p", str(prefix), "-c", str(conf)],
+                                stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_port(port, timeout_s, "nginx", proc, prefix / "error.log")
+        yield Proxy(proc, port, prefix)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        shutil.rmtree(prefix, ignore_errors=True)
+
+
+@dataclass
+class Deployment:
+    """PostGIS, the app processes and the proxy in front of them."""
+
+    database_url: str
+    apps: list[AppServer]
+    proxy: Proxy
+
+    @property
+    def url(self) -> str:
+        """What users open: the proxy."""
+        return self.proxy.url
+
+
+@contextlib.contextmanager
+def deployment(processes: int = 2, env: dict[str, str] | None = None,
+               database_url: str | None = None) -> Iterator[Deployment]:
+    """Start (or reuse *database_url*) PostGIS, *processes* apps and nginx on loopback.
+
+    Parameters
+    ----------
+    processes
+        Number of ``streamlit run app.py`` processes.
+    env
+        Extra environment for the app processes (:data:`DATABASE_URL_ENV` is set).
+    database_url
+        An already running database; default: a throwaway PostGIS cluster.
+    """
+    with contextlib.ExitStack() as stack:
+        url = database_url or stack.enter_context(postgis_cluster())
+        app_env = {**(env or {}), DATABASE_URL_ENV: url}
+        apps = [stack.enter_context(app_server(env=app_env, timeout_s=180.0))
+                for _ in range(processes)]
+        proxy = stack.enter_context(nginx_proxy([a.port for a in apps]))
+        yield Deployment(url, apps, proxy)
+
+
+def backend_of(proxy_url: str, route: str) -> str:
+    """Which app process (``127.0.0.1:PORT``) the proxy sends route cookie *route* to."""
+    import urllib.request
+
+    req = urllib.request.Request(f"{proxy_url}/_stcore/health",
+                                 headers={"Cookie": f"carte_route={route}"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return str(resp.headers.get(BACKEND_HEADER, ""))
+
+
+def routes_to_each_backend(proxy_url: str, backends: int, tries: int = 64) -> list[str]:
+    """Route cookie values that reach *backends* different app processes, one each."""
+    found: dict[str, str] = {}
+    for i in range(tries):
+        route = f"route{i}"
+        found.setdefault(backend_of(proxy_url, route), route)
+        if len(found) == backends:
+            return list(found.values())
+    raise RuntimeError(f"{tries} route cookies reached only {sorted(found)}")
+
+
+async def _first_map(page: object, url: str, step: object) -> None:
+    from benchmarks.browser import wait_for_paths, wait_idle
+
+    async with step("first map"):  # type: ignore[operator]
+        await page.goto(url, wait_until="domcontentloaded")  # type: ignore[attr-defined]
+        await wait_for_paths(page, minimum=251)
+        await wait_idle(page)
+
+
+def bench_deploy(sessions: int = 20, process_counts: tuple[int, ...] = (1, 2)) -> list[Figure]:
+    """First-map p50/p95 and errors of *sessions* concurrent browsers through nginx.
+
+    One PostGIS; for each count in *process_counts*, that many app processes
+    behind the proxy (sticky route cookie: each browser gets its own random
+    route). The figures depend on the machine (2 shared cores here).
+    """
+    import asyncio
+
+    from benchmarks.load import percentile, run_sessions
+
+    figures: list[Figure] = []
+    with postgis_cluster() as url:
+        for n in process_counts:
+            with deployment(n, database_url=url) as dep:
+                result = asyncio.run(run_sessions(dep.url, {"first map": _first_map},
+                                                  sessions=sessions, ramp_s=0.25))
+            times = result.times()
+            note = (f"{sessions} concurrent Chromium sessions through nginx (route cookie) "
+                    f"over {n} streamlit process(es), one PostGIS")
+            figures += [
+                Figure(f"deploy.{n}proc.first_map_p50_s", f"first map p50, {n} process(es)",
+                       percentile(times, 50), "s", note),
+                Figure(f"deploy.{n}proc.first_map_p95_s", f"first map p95, {n} process(es)",
+                       percentile(times, 95), "s", note),
+                Figure(f"deploy.{n}proc.errors", f"failed sessions, {n} process(es)",
+                       len(result.errors), "", "; ".join(m for *_, m in result.errors)[:300]),
+            ]
+    return figures

@@ -1,0 +1,73 @@
+"""Tables of the accounts, sign-in sessions and sign-in attempts.
+
+Times are stored as seconds since the Unix epoch (UTC, ``REAL``/``double``), which
+compare the same way on SQLite (GeoPackage) and PostgreSQL. The Alembic revision
+``auth_0001`` in the store's migrations creates the same tables.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+
+#: Metadata of the authentication tables only (the store has its own).
+METADATA = MetaData()
+
+#: One row per account. ``password_hash`` is NULL for accounts that only sign in
+#: through the OpenID Connect provider.
+ACCOUNTS = Table(
+    "accounts", METADATA,
+    Column("name", String(120), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=True),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", Float, nullable=False),
+    Column("created_by", String(120), nullable=False),
+)
+
+#: One row per sign-in; the token itself is never stored, only its SHA-256.
+AUTH_SESSIONS = Table(
+    "auth_sessions", METADATA,
+    Column("token_sha256", String(64), primary_key=True),
+    Column("account", String(120), ForeignKey("accounts.name"), nullable=False),
+    Column("client", String(120), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("ended_at", Float, nullable=True),
+)
+
+#: Every sign-in attempt, successful or not, for the failure limits and the log.
+SIGN_IN_ATTEMPTS = Table(
+    "sign_in_attempts", METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account", String(120), nullable=False),
+    Column("client", String(120), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Index("ix_sign_in_attempts_account_at", "account", "at"),
+    Index("ix_sign_in_attempts_client_at", "client", "at"),
+)
+
+
+def create_tables(engine: Engine) -> None:
+    """Create the authentication tables that do not exist yet.
+
+    The store's Alembic migrations do the same for a managed database; this
+    helper serves fresh test databases and the GeoPackage file.
+
+    Parameters
+    ----------
+    engine
+        Engine of the school database.
+    """
+    METADATA.create_all(engine)
