@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from mapping import access, census, distance_learning, supply
+from mapping import access, census, distance_learning, planning, supply
 from mapping.catalogue import Indicator
 from mapping.datasets import Region
 
@@ -94,5 +94,13 @@ THEMES: tuple[Theme, ...] = (
         groups={"remote": {"fr": "Enseignement à distance", "ar": "التعليم عن بعد",
                            "en": "Distance learning"}},
         columns=distance_learning.commune_indicators,
+    ),
+    Theme(
+        id="planning",
+        label={"fr": "Planification", "ar": "التخطيط", "en": "Planning"},
+        indicators=planning.INDICATORS,
+        groups={"planning": {"fr": "Planification (projections)", "ar": "التخطيط (إسقاطات)",
+                             "en": "Planning (projections)"}},
+        columns=planning.commune_indicators,
     ),
 )
