@@ -105,7 +105,7 @@ def test_schools_and_registry_footer(french_pdf: str) -> None:
     assert "Établissements (2)" in french_pdf  # the school outside the province is left out
     assert "Survey 2025" in french_pdf
     # shares are those of the registry passed in, which the reader must be able to judge
-    assert "relevée 67 %" in french_pdf and "fictive 33 %" in french_pdf
+    assert "relevée 67\u202f%" in french_pdf and "fictive 33\u202f%" in french_pdf
 
 
 def test_pdf_text_layer_arabic(table: gpd.GeoDataFrame, region: Region) -> None:

@@ -38,6 +38,7 @@ from mapping.printing.map import PDF_FONTTYPE, draw_map
 from mapping.printing.parts import HIGHLIGHT, draw_frame, text, today
 from mapping.printing.shaping import families, register_fonts, shape
 from mapping.printing.view import make_view, number, registry_lines
+from mapping.provenance import catalogue_source
 from mapping.table import indicator_table
 
 #: Indicators of the atlas when none are given.
@@ -133,7 +134,7 @@ def _cover(pdf: PdfPages, table: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame,
         flags = []
         if ind.estimated:
             flags.append(t("export.flag_estimated", lang))
-        line = f"{i}. {ind.label_in(lang)} — {ind.source}"
+        line = f"{i}. {ind.label_in(lang)} — {catalogue_source(ind.source, lang)}"
         if flags:
             line += " [" + ", ".join(flags) + "]"
         text(fig, 0.07, y, line, lang, size=9.5)

@@ -23,6 +23,7 @@ from typing import IO, Literal
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
@@ -44,12 +45,14 @@ from mapping.printing.layout import (
 )
 from mapping.printing.parts import (
     PROVINCE_EDGE,
+    demo_stamp,
     draw_frame,
     halo_text,
     legend,
     locator,
     north_arrow,
     scale_bar,
+    school_marks,
 )
 from mapping.printing.shaping import register_fonts
 from mapping.printing.view import (
@@ -57,6 +60,7 @@ from mapping.printing.view import (
     make_view,
     registry_lines,
 )
+from mapping.provenance import has_fictitious, mark_of
 
 Orientation = Literal["landscape", "portrait"]
 Format = Literal["png", "pdf"]
@@ -126,15 +130,22 @@ def draw_map(
     ))
 
     n_schools = 0
+    marks: list[str] = []
     if schools is not None and len(schools):
         sel = selection or Selection()
         codes = set(table["code"].to_numpy()[idx])
         chosen = schools[sel.school_mask(schools, codes).to_numpy(dtype=bool)]
         xy = school_points(chosen)
         n_schools = len(xy)
-        if n_schools:
-            ax.scatter(xy[:, 0], xy[:, 1], s=5, marker="o", facecolor="black",
-                       edgecolor="white", linewidths=0.3, zorder=4)
+        geom = chosen.geometry
+        located = chosen[geom.notna() & ~geom.is_empty] if len(geom) else chosen
+        quality = (located["location_quality"] if "location_quality" in located
+                   else pd.Series([None] * len(located)))
+        marks = [mark_of(q) for q in quality.tolist()]
+        if n_schools and len(marks) == n_schools:
+            school_marks(ax, xy, marks)
+        if has_fictitious(located):
+            demo_stamp(fig, lang)
 
     if labels:
         names = table["name_ar" if lang == "ar" else "name_fr"].to_numpy()
@@ -147,7 +158,7 @@ def draw_map(
     scale_bar(ax, extent, lang)
     north_arrow(ax, extent, lang)
     locator(fig, table, provinces, view, layout)
-    legend(fig, view, layout, n_schools)
+    legend(fig, view, layout, n_schools, marks)
     return n_schools
 
 

@@ -18,19 +18,61 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrow, Patch, Rectangle
+from matplotlib.legend_handler import HandlerPatch
+from matplotlib.patches import Ellipse, FancyArrow, Patch, Rectangle
 from pyproj import Transformer
 
 from mapping.classify import NO_DATA_COLOR
 from mapping.i18n import is_rtl, t
+from mapping.numbers import format_int, format_number
 from mapping.printing.geometry import TO_METRIC, outline_paths, project
 from mapping.printing.layout import Layout, fit_extent, mirror_rect
 from mapping.printing.shaping import families, shape
 from mapping.printing.view import View, number, subtitle
+from mapping.provenance import MARK_LABELS, MarkStyle, demo_mark, mark_style
 from mapping.settings import CRS_METRIC, CRS_STORAGE
 
 PROVINCE_EDGE = "#3a3a3a"
 HIGHLIGHT = "#c0392b"
+
+
+#: Colour of school marks on printed maps (one colour: the choropleth carries the colours).
+PRINT_SCHOOL_COLOR = "#000000"
+#: A location quality drawn with each mark.
+_MARK_QUALITY = {"circle": "surveyed", "hatched": "inferred_census", "cross": "fictitious"}
+
+
+def print_mark(mark: str) -> MarkStyle:
+    """The printed style of a provenance mark (black, see :mod:`mapping.provenance`)."""
+    return mark_style(_MARK_QUALITY[mark], PRINT_SCHOOL_COLOR)
+
+
+def school_marks(ax: Axes, xy: Any, marks: Sequence[str]) -> None:
+    """Draw school points at *xy* (``(n, 2)`` metric), each with its provenance mark."""
+    import numpy as np
+
+    kinds = np.asarray(marks, dtype=object)
+    for mark in ("circle", "hatched", "cross"):
+        pick = kinds == mark
+        if not pick.any():
+            continue
+        st = print_mark(mark)
+        if mark == "circle":
+            ax.scatter(xy[pick, 0], xy[pick, 1], s=5, marker="o", facecolor="black",
+                       edgecolor="white", linewidths=0.3, zorder=4)
+        else:
+            ax.scatter(xy[pick, 0], xy[pick, 1], s=14, marker=st.matplotlib_marker,
+                       facecolor="white", edgecolor=st.color, hatch=st.hatch,
+                       linewidths=0.6, linestyle="dotted" if mark == "cross" else "dashed",
+                       zorder=4)
+
+
+def demo_stamp(fig: Figure, lang: str) -> None:
+    """Print the "demonstration data" mark across the top of the page."""
+    label = demo_mark(lang)
+    fig.text(0.5, 0.905, shape(label), ha="center", va="center", fontsize=11,
+             fontweight="bold", color="white", fontfamily=families(label, lang), zorder=10,
+             bbox={"boxstyle": "round,pad=0.35", "facecolor": "#7a1f00", "edgecolor": "none"})
 
 
 def today() -> str:
@@ -96,10 +138,12 @@ def scale_bar(ax: Axes, extent: list[float], lang: str) -> None:
             zorder=6,
         ))
     km = length / 1000
-    unit = "كلم" if lang == "ar" else "km"
     for frac in (0, 0.5, 1):
         value = km * frac
-        label = f"{value:g}" if frac < 1 else f"{value:g} {unit}"
+        decimals = 0 if float(value).is_integer() else 1
+        label = format_number(value, lang, decimals)
+        if frac == 1:
+            label += " " + ("كلم" if lang == "ar" else "km")  # metric only
         halo_text(ax, left + length * frac, base + height * 1.6, label, lang, halo=2,
                   ha="center", va="bottom", fontsize=6.5, zorder=6)
 
@@ -163,8 +207,13 @@ def locator(fig: Figure, table: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame | 
                  loc="right" if is_rtl(lang) else "left", pad=2)
 
 
-def legend(fig: Figure, view: View, layout: Layout, n_schools: int) -> None:
-    """Draw the legend: class breaks with counts, no data, province limits, schools."""
+def legend(fig: Figure, view: View, layout: Layout, n_schools: int,
+           marks: Sequence[str] = ()) -> None:
+    """Draw the legend: class breaks with counts, no data, province limits, schools.
+
+    *marks* are the provenance marks drawn (see :mod:`mapping.provenance`); each
+    gets a legend row, so a reader tells surveyed, inferred and fictitious sites apart.
+    """
     lang, rtl = view.lang, is_rtl(view.lang)
     ind, cls = view.indicator, view.classification
     decimals = ind.decimals
@@ -182,11 +231,17 @@ def legend(fig: Figure, view: View, layout: Layout, n_schools: int) -> None:
     handles.append(Patch(facecolor="none", edgecolor=PROVINCE_EDGE, linewidth=0.9))
     labels.append(t("export.province_limits", lang))
     if n_schools:
-        from matplotlib.lines import Line2D
-
-        handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="black",
-                              markeredgecolor="white", markersize=4))
-        labels.append(t("export.schools", lang, n=n_schools))
+        shown = [m for m in ("circle", "hatched", "cross") if m in marks] or ["circle"]
+        handles.append(Patch(facecolor="none", edgecolor="none"))
+        labels.append(t("export.schools_marks", lang, n=format_int(n_schools, lang)))
+        for mark in shown:
+            st = print_mark(mark)
+            handles.append(Ellipse((0, 0), 1, 1, facecolor="black" if mark == "circle"
+                                   else "white", edgecolor=st.color, hatch=st.hatch or None,
+                                   linewidth=0.8, linestyle={"circle": "solid",
+                                                             "hatched": "dashed",
+                                                             "cross": "dotted"}[mark]))
+            labels.append(_wrap(t(MARK_LABELS[mark], lang), 34))
     unit = ind.unit_in(lang)
     scheme = t(f"export.scheme.{cls.scheme}", lang)
     title = _wrap(ind.label_in(lang) + (f" ({unit})" if unit else ""), 40)
@@ -197,12 +252,20 @@ def legend(fig: Figure, view: View, layout: Layout, n_schools: int) -> None:
         bbox_to_anchor=(1 - x if rtl else x, y), frameon=False, fontsize=7.5,
         title=shape(title), title_fontsize=7.5, markerfirst=not rtl,
         alignment="right" if rtl else "left", handlelength=1.6, borderaxespad=0,
+        handler_map={Ellipse: HandlerPatch(patch_func=_round_handle)},
         prop={"family": families(title, lang), "size": 7.5},
     )
     leg.get_title().set_fontfamily(families(title, lang))
     leg.get_title().set_multialignment("right" if rtl else "left")
     for txt in leg.get_texts():
         txt.set_fontfamily(families(txt.get_text(), lang))
+
+
+def _round_handle(legend: Any, orig_handle: Any, xdescent: float, ydescent: float,
+                  width: float, height: float, fontsize: float) -> Ellipse:
+    """A round legend key for the school marks (hatch and outline kept)."""
+    d = height * 1.1
+    return Ellipse((width / 2 - xdescent, height / 2 - ydescent), d, d)
 
 
 def _wrap(s: str, width: int) -> str:

@@ -20,6 +20,8 @@ from mapping.errors import DataError, MappingError
 from mapping.filters import Selection
 from mapping.i18n import t
 from mapping.indicators import get as get_indicator
+from mapping.numbers import format_number, format_percent
+from mapping.provenance import quality_label, registry_name, source_label
 
 
 class EmptySelectionError(MappingError):
@@ -121,11 +123,8 @@ def make_view(
 
 
 def number(value: float, decimals: int, lang: str) -> str:
-    """Format a number for a legend or a table (thin-space thousands, French decimal comma)."""
-    if value != value:  # NaN
-        return "—"
-    text = f"{value:,.{decimals}f}".replace(",", "\u202f")
-    return text.replace(".", ",") if lang == "fr" else text
+    """Format a number for a legend or a table in *lang* (see :mod:`mapping.numbers`)."""
+    return format_number(value, lang, decimals)
 
 
 def subtitle(view: View) -> str:
@@ -151,15 +150,16 @@ def registry_lines(schools: pd.DataFrame, note: str | None, lang: str) -> list[s
     """Footer lines naming the school registry's source and location-quality shares."""
     source = note
     if source is None:
-        found = [str(s) for s in schools.get("source", pd.Series(dtype=str)).dropna().unique()]
+        found = [source_label(s, lang)
+                 for s in schools.get("source", pd.Series(dtype=str)).dropna().unique()]
         found = [s for s in found if s.strip()]
         source = "; ".join(found[:3]) + ("…" if len(found) > 3 else "")
-        source = source or str(schools.attrs.get("name", "—"))
+        source = source or registry_name(schools.attrs.get("name"), lang)
     lines = [t("export.registry_source", lang, source=source)]
     if len(schools) and "location_quality" in schools:
         counts = schools["location_quality"].fillna("unknown").astype(str).value_counts()
         shares = ", ".join(
-            f"{t('quality.' + str(level), lang)} {100 * n / len(schools):.0f} %"
+            f"{quality_label(level, lang)} {format_percent(100 * n / len(schools), lang, 0)}"
             for level, n in counts.items()
         )
         lines.append(t("export.registry_quality", lang, shares=shares))
