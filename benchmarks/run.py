@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import benchmarks as bench  # the steps are looked up in the package: tests replace them there
 from benchmarks.data import ATLAS_INDICATORS
+from benchmarks.planning import bench_planning
 from benchmarks.report import Figure, Report, failed
 
 
@@ -50,6 +51,7 @@ def run_all(
             lambda: bench.bench_nearest(region.communes, n_points, n_schools, seed,
                                         repeat=1 if quick else 3)[0])
     guarded("siting", "siting.s", lambda: bench.bench_siting(region, registry))
+    guarded("planning", "planning.s", lambda: bench_planning(region, registry))
     provinces = sorted(region.communes["province_code"].unique())
     if quick:
         guarded("atlas", "atlas.s",
