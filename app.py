@@ -13,7 +13,7 @@ import streamlit as st
 from mapping.catalogue import LANGS
 from mapping.classify import SCHEMES
 from mapping.schema import AREA_TYPES, CYCLES, SECTORS
-from ui import components, sidebar, state, viewstate
+from ui import auth, components, sidebar, state, viewstate
 
 LOG = logging.getLogger("carte_scolaire")
 
@@ -52,9 +52,11 @@ viewstate.restore({
 
 lang = sidebar.language_selector()
 components.set_direction(lang)
+auth.gate()  # sign-in block; stops here when viewing needs an account
+allowed = auth.allowed_pages([url for _path, _key, url, _default in PAGES])
 page = st.navigation(
     [st.Page(path, title=state.t(key), url_path=url, default=default)
-     for path, key, url, default in PAGES]
+     for path, key, url, default in PAGES if url in allowed]
 )
 try:
     sidebar.filters()
