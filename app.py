@@ -25,6 +25,7 @@ PAGES = [
     ("ui/pages/communes.py", "nav.communes", "communes", False),
     ("ui/pages/access.py", "nav.access", "access", False),
     ("ui/pages/remote.py", "nav.remote", "remote", False),
+    ("ui/pages/planning.py", "planning.nav", "planning", False),
     ("ui/pages/data.py", "nav.data", "data", False),
     ("ui/pages/export.py", "nav.export", "export", False),
 ]
