@@ -182,7 +182,18 @@ def test_needs_by_hand(region: Region, projection: Projection, registry: pd.Data
     have = int(pd.to_numeric(reg["classrooms"]).fillna(0).sum())
     assert (row["classrooms_needed"], row["classrooms"]) == (needed, have)
     assert row["deficit"] == needed - have
-    assert row["new_schools"] == (math.ceil((needed - have) / 12) if needed > have else 0)
+    lack = max(needed - have, 0)
+    new = math.ceil(lack / 12) if have == 0 else lack // 12
+    assert (row["new_schools"], row["extension_classrooms"]) == (new, max(lack - 12 * new, 0))
+
+
+def test_new_schools_where_none_exists_extensions_elsewhere(
+        region: Region, projection: Projection) -> None:
+    opts = default_options(region)
+    table = needs(projection, None, opts)  # no registry: every commune starts from nothing
+    sel = table[(table["deficit"] > 0) & (table["cycle"] != "preschool")]
+    assert (sel["new_schools"] == np.ceil(sel["deficit"] / 12 - 1e-9)).all()
+    assert (sel["extension_classrooms"] == 0).all()
 
 
 def test_a_planned_school_reduces_the_deficit(region: Region, projection: Projection,

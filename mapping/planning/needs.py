@@ -5,7 +5,9 @@ For each commune, cycle, variant and year:
 ``pupils = children × target / 100``; ``needed = ⌈pupils / norm⌉`` with the class-size
 norm of :class:`mapping.supply.SupplyNorms` (the supply indicators' settings);
 ``deficit = needed − classrooms`` of the active registry (negative: a surplus);
-``new_schools = ⌈max(deficit, 0) / school_size⌉``.
+``new_schools = ⌈deficit / school_size⌉`` where the commune has no classroom of the
+cycle, else ``⌊deficit / school_size⌋``: a shortfall smaller than a school is met by
+extending the schools already there (``extension_classrooms``, the remainder).
 
 Schools a scenario plans (:func:`mapping.access.scenarios.apply`) carry seats but no
 classrooms; they count ``⌈seats / norm⌉`` classrooms, or the configured school size
@@ -151,7 +153,7 @@ def needs(
     pandas.DataFrame
         One row per variant × year × commune × cycle: ``variant, year, code, cycle,
         children, target, pupils, norm, classrooms_needed, classrooms, deficit,
-        new_schools`` (children and pupils unrounded, estimates).
+        new_schools, extension_classrooms`` (children and pupils unrounded, estimates).
     """
     options.check()
     kids = projection.cycles()  # (variant, year, commune, cycle)
@@ -162,7 +164,10 @@ def needs(
     needed = _ceil(pupils / norm)
     have = registry_classrooms(projection.codes, registry, options)
     deficit = needed - have[None, None]
-    new = _ceil(np.maximum(deficit, 0) / size)
+    lack = np.maximum(deficit, 0)
+    none = np.broadcast_to(have[None, None] == 0, lack.shape)
+    new = np.where(none, _ceil(lack / size), np.floor(np.round(lack / size, 6)))
+    extension = np.maximum(lack - new * size, 0)
     nv, ny, nc, nk = kids.shape
     index = pd.MultiIndex.from_product(
         [[v.id for v in projection.variants], list(projection.years), list(projection.codes),
@@ -177,5 +182,6 @@ def needs(
         "classrooms": np.broadcast_to(have[None, None], kids.shape).reshape(n).astype(int),
         "deficit": deficit.reshape(n).astype(int),
         "new_schools": new.reshape(n).astype(int),
+        "extension_classrooms": extension.reshape(n).astype(int),
     }, index=index)
     return frame.reset_index()

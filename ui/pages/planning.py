@@ -224,6 +224,7 @@ def _table_section() -> None:
         wide[state.t("planning.col.needed", variant=lab)] = g["classrooms_needed"]
         wide[state.t("planning.col.deficit", variant=lab)] = g["deficit"]
         wide[state.t("planning.col.new_schools", variant=lab)] = g["new_schools"]
+        wide[state.t("planning.col.extension", variant=lab)] = g["extension_classrooms"]
     sort_col = state.t("planning.col.deficit", variant=_variant_label(variant))
     wide = wide.sort_values(sort_col, ascending=False)
     st.dataframe(wide, width="stretch")
