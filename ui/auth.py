@@ -6,9 +6,11 @@ e-mail claim is matched with an account of that name for its role (otherwise
 a viewer). Without it, the sidebar shows the local form, checked against the
 accounts of the school database (:mod:`mapping.auth`).
 
-The session token is kept in ``st.session_state`` and checked against the
-database on every run, so signing out, disabling an account or changing its
-role takes effect at the next interaction, whichever app process serves it.
+The session token is kept in ``st.session_state`` and, across page loads, in
+the ``carte_session`` cookie (``SameSite=Strict``, ``Secure`` over HTTPS, 12
+hours); it is checked against the database on every run, so signing out,
+disabling an account or changing its role takes effect at the next
+interaction, whichever app process serves it.
 
 Pages reflect the role; the library enforces it: the store's write functions
 take the :class:`~mapping.roles.Actor` returned by :func:`actor` and refuse a
@@ -24,7 +26,7 @@ from typing import Any, Final
 import streamlit as st
 from sqlalchemy import Engine
 
-from mapping.auth import SignInFailed, SignInThrottled, external_actor, session_actor
+from mapping.auth import SESSION_TTL_S, SignInFailed, SignInThrottled, external_actor, session_actor
 from mapping.auth import sign_in as _sign_in
 from mapping.auth import sign_out as _sign_out
 from mapping.auth.config import view_needs_account
@@ -42,6 +44,14 @@ PAGE_ACTIONS: Final[dict[str, Action]] = {
     "accounts": "manage_accounts",
 }
 _TOKEN = "auth_token"
+#: Cookie keeping the session token across page loads (SameSite=Strict, Secure on HTTPS).
+COOKIE = "carte_session"
+_COOKIE_JS = """<script>
+(function () {{
+  var secure = parent.location.protocol === "https:" ? "; Secure" : "";
+  parent.document.cookie = "{name}={value}; Path=/; Max-Age={age}; SameSite=Strict" + secure;
+}})();
+</script>"""
 
 
 def oidc_configured() -> bool:
@@ -99,13 +109,31 @@ def actor() -> Actor | None:
                 return Actor(identity, "viewer")
             return external_actor(eng, identity)
         return None
+    if eng is None:
+        return None
     token = st.session_state.get(_TOKEN)
-    if not token or eng is None:
+    if not token:  # a new page load: the cookie set at sign-in, if any
+        cookies: Any = st.context.cookies
+        token = cookies.get(COOKIE) if cookies is not None else None
+    if not token:
         return None
     found = session_actor(eng, str(token))
     if found is None:  # ended elsewhere (sign-out, disabled, expired)
         st.session_state.pop(_TOKEN, None)
+    else:
+        st.session_state[_TOKEN] = str(token)
     return found
+
+
+def _write_cookie(value: str, max_age: int) -> None:
+    """Set (or, with *max_age* 0, delete) the session cookie from the browser."""
+    import re
+
+    from streamlit.components.v1 import html
+
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", value):  # tokens are URL-safe base64
+        raise ValueError("session token with unexpected characters")
+    html(_COOKIE_JS.format(name=COOKIE, value=value, age=max_age), height=0)
 
 
 def can(action: Action) -> bool:
@@ -138,6 +166,7 @@ def _local_form(where: Any) -> None:
             where.error(state.t("auth.failed"))
         else:
             st.session_state[_TOKEN] = signed.token
+            st.session_state["auth_cookie"] = signed.token
             st.rerun()
 
 
@@ -145,6 +174,10 @@ def sign_in_panel() -> Actor | None:
     """The sidebar's sign-in block; returns the signed-in account, if any."""
     who = actor()
     box = st.sidebar.container(key="auth_panel")
+    pending = st.session_state.pop("auth_cookie", None)
+    if pending is not None:  # after a sign-in (token) or a sign-out ("")
+        with box:
+            _write_cookie(str(pending), SESSION_TTL_S if pending else 0)
     if who is not None:
         box.caption(state.t("auth.signed_in", name=who.name, role=_role_label(who.role)))
         if box.button(state.t("auth.sign_out"), key="auth_sign_out"):
@@ -152,6 +185,7 @@ def sign_in_panel() -> Actor | None:
             eng = engine()
             if token and eng is not None:
                 _sign_out(eng, str(token))
+            st.session_state["auth_cookie"] = ""
             if oidc_configured():
                 st.logout()
             st.rerun()
