@@ -239,3 +239,21 @@ def test_commune_indicators_cover_the_catalogue(region: Region,
     assert df.notna().all().all()
     # collège children fall: the 2024 0-4 band is smaller than the 10-14 band
     assert df["plan_children_lower_secondary_2034"].sum() < 301_516
+
+
+@pytest.mark.rawdata
+def test_marrakech_2014_bands_combine_its_arrondissements(raw_data: object,
+                                                          region: Region) -> None:
+    from pathlib import Path
+
+    people = pd.read_csv(Path(str(raw_data)) / "census" / "people_2014_07.csv", dtype=str,
+                         encoding="utf-8-sig")
+    arr = people[(people["level"] == "arrondissement") & (people["area"] == "total")
+                 & (people["sex"] == "all") & people["code"].str.startswith("07.351.01.")]
+    assert len(arr) == 5
+    pop = arr["population_municipal"].astype(float)
+    c14 = region.census_2014.set_index("code").loc["07.351.01.0"]
+    assert c14["population_municipal_2014"] == pop.sum()
+    for band in AGE_BANDS:
+        weighted = float((arr[band].astype(float) * pop).sum() / pop.sum())
+        assert c14[f"{band}_2014"] == round(weighted, 1), band
