@@ -15,11 +15,24 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 def _map_frame(page: Any) -> Any:
-    """The st_folium iframe, once Leaflet has drawn the communes."""
-    page.wait_for_selector("iframe[title*='st_folium']", timeout=TIMEOUT)
-    frame = page.frame_locator("iframe[title*='st_folium']").first
+    """The persistent map (in the page, no iframe), once it has drawn the communes."""
+    page.wait_for_selector(".cs-mapview[data-ready='1']", timeout=TIMEOUT)
+    frame = page.locator(".cs-mapview").first
     frame.locator("path.cs-commune").first.wait_for(timeout=TIMEOUT)
     return frame
+
+
+def _point_position(page: Any, layer: str, index: int = 0) -> tuple[float, float]:
+    """Page coordinates of a point of a canvas layer."""
+    xy = page.evaluate(
+        """([layer, i]) => {
+            const v = document.querySelector('.cs-mapview').csView;
+            const b = v.layers.get(layer).layer.body;
+            const p = v.map.latLngToContainerPoint([b.y[i], b.x[i]]);
+            const r = v.mapDiv.getBoundingClientRect();
+            return [r.left + p.x, r.top + p.y];
+        }""", [layer, index])
+    return float(xy[0]), float(xy[1])
 
 
 def _open(page: Any, url: str) -> list[str]:
@@ -35,7 +48,7 @@ def test_map_draws_every_commune_offline(page: Any, app_url: str) -> None:
     assert frame.locator("path.cs-commune").count() == 251
     # the legend and the layer control come from our own offline Leaflet
     assert frame.locator(".cs-legend").count() >= 1
-    assert frame.locator(".leaflet-control-layers").count() == 1
+    assert frame.locator(".cs-layers").count() == 1
     assert not dialogs
     # nothing outside 127.0.0.1 was needed (a request would have been blocked)
     assert page.blocked_requests == []
@@ -71,11 +84,12 @@ def test_arabic_sets_right_to_left(page: Any, app_url: str) -> None:
 def test_hostile_school_name_is_shown_as_text(page: Any, app_url: str) -> None:
     dialogs = _open(page, f"{app_url}/?q=Ait%20Ourir&sector=private")
     frame = _map_frame(page)
-    marker = frame.locator("path.cs-school")
-    marker.first.wait_for(timeout=TIMEOUT)
-    assert marker.count() == 1
-    marker.first.click()
-    popup = frame.locator(".leaflet-popup-content")
+    canvas = frame.locator("canvas.cs-points[data-layer='schools']")
+    canvas.wait_for(timeout=TIMEOUT)
+    assert canvas.get_attribute("data-count") == "1"
+    x, y = _point_position(page, "schools")
+    page.mouse.click(x, y)
+    popup = frame.locator(".cs-point-popup .leaflet-popup-content")
     popup.wait_for(timeout=TIMEOUT)
     assert HOSTILE in popup.inner_text()
     assert frame.locator(".leaflet-popup-content img").count() == 0

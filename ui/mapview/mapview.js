@@ -203,6 +203,7 @@ class MapView {
   constructor(parent) {
     this.parent = parent;
     this.root = parent.querySelector(".cs-mapview") || parent.appendChild(el("div", "cs-mapview"));
+    this.root.csView = this;  // for browser tests and the benchmark (locate points, read state)
     this.mapDiv = this.root.querySelector(".cs-map") || this.root.appendChild(el("div", "cs-map"));
     this.pending = null;
     this.chain = Promise.resolve();

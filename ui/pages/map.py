@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +9,8 @@ from mapping import web
 from mapping.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES, classify
 from mapping.i18n import t
 from mapping.registry import quality_shares
-from ui import commune_panel, components, indicator_picker, state
+from ui import commune_panel, indicator_picker, state
+from ui.mapview import render as mapview
 
 lang = state.lang()
 
@@ -85,50 +84,51 @@ except ValueError as exc:
     st.stop()
 
 schools = state.selected_schools()
-m = web.assemble_map(
-    lang,
-    web.Choropleth(shown, indicator, classification, ranks=ranks,
-                   region_size=int(values.notna().sum())),
-    provinces=state.selected_provinces(selection),
-    schools=schools,
-    tiles_url=state.tiles_url(),
-)
+choropleth = web.Choropleth(shown, indicator, classification, ranks=ranks,
+                            region_size=int(values.notna().sum()))
+known_codes = set(full["code"])
 
-map_col, panel_col = st.columns([3, 2])
-with map_col:
-    out = components.show_map(m, key="main_map", height=620)
-    st.caption(state.t("map.click_hint"))
 
-    reg = state.registry()
-    n = len(reg)
-    if n:
-        shares = quality_shares(reg)
-        located = int(reg.geometry.notna().sum())
-        st.caption(state.t(
-            "map.registry", name=state.registry_label(), n=n, located=located,
-            location=_shares_text(shares["location_quality"]),
-            capacity=_shares_text(shares["capacity_quality"]),
-        ))
-        if located < n:
-            st.caption(state.t("map.located_note", n=n - located))
-    else:
-        st.caption(state.t("map.registry_empty", name=state.registry_label()))
+def _on_map_event() -> None:
+    click = mapview.current_events("main_map").commune_click
+    if isinstance(click, dict) and click.get("code") in known_codes:
+        st.session_state["commune"] = click["code"]
 
-clicked = out.get("last_active_drawing")
-if isinstance(clicked, dict):
-    marker = json.dumps(clicked, sort_keys=True)
-    if marker != st.session_state.get("_last_click"):
-        st.session_state["_last_click"] = marker
-        code = (clicked.get("properties") or {}).get("code")
-        if code:
-            st.session_state["commune"] = code
 
-with panel_col:
+@st.fragment
+def _map_and_panel() -> None:
+    """The map and the commune panel: a click reruns only this part of the page."""
+    map_col, panel_col = st.columns([3, 2])
     code = st.session_state.get("commune")
-    if code and code in set(full["code"]):
-        commune_panel.show(code, indicator)
-        if st.button(state.t("panel.clear")):
-            st.session_state["commune"] = None
-            st.rerun()
-    else:
-        st.info(state.t("map.click_hint"))
+    with map_col:
+        mapview.show_map("main_map", choropleth, schools=schools, height=620,
+                         selected=code if code in known_codes else None,
+                         on_event=_on_map_event)
+        st.caption(state.t("map.click_hint"))
+
+        reg = state.registry()
+        n = len(reg)
+        if n:
+            shares = quality_shares(reg)
+            located = int(reg.geometry.notna().sum())
+            st.caption(state.t(
+                "map.registry", name=state.registry_label(), n=n, located=located,
+                location=_shares_text(shares["location_quality"]),
+                capacity=_shares_text(shares["capacity_quality"]),
+            ))
+            if located < n:
+                st.caption(state.t("map.located_note", n=n - located))
+        else:
+            st.caption(state.t("map.registry_empty", name=state.registry_label()))
+
+    with panel_col:
+        if code and code in known_codes:
+            commune_panel.show(code, indicator)
+            if st.button(state.t("panel.clear")):
+                st.session_state["commune"] = None
+                st.rerun(scope="fragment")
+        else:
+            st.info(state.t("map.click_hint"))
+
+
+_map_and_panel()

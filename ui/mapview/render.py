@@ -1,0 +1,153 @@
+"""The app's one way to show a map: page inputs → component data → the persistent map.
+
+Pages describe the map with the same objects as the offline HTML export
+(:class:`mapping.web.Choropleth` / :class:`mapping.web.Categories`, the
+registry's schools, point layers) and call :func:`show_map`. Geometry and the
+component's code are published once per server process; large point layers
+once per content; each rerun sends only styles, legends and layer URLs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from mapping import web
+from mapping.web.legend import legend_html
+from ui import components, state
+from ui.mapview import component, payload
+from ui.mapview.component import MapEvents
+from ui.mapview.geometry import GeometryAsset, publish_geometry
+from ui.mapview.layers import schools_layer
+from ui.mapview.payload import LegendBox, PointLayer
+
+
+def static_prefix() -> str:
+    """URL of the app's static folder, honouring ``server.baseUrlPath``."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/app/static" if base else "/app/static"
+
+
+@st.cache_resource(show_spinner=False)
+def published() -> tuple[GeometryAsset, tuple[str, str]]:
+    """The geometry file and the component's code, written once per server process."""
+    components.install_assets()
+    prefix = static_prefix()
+    geom = publish_geometry(state.web_communes(), state.web_provinces(), components.STATIC_DIR,
+                            prefix)
+    return geom, component.publish_code(components.STATIC_DIR, prefix)
+
+
+def frame_key(frame: pd.DataFrame) -> str:
+    """A content hash of *frame* (without geometry), to cache what is derived from it."""
+    data = frame.drop(columns=[frame.geometry.name]) if isinstance(frame, gpd.GeoDataFrame) \
+        else frame
+    h = pd.util.hash_pandas_object(data.astype(str), index=True).to_numpy()
+    return hashlib.sha256(h.tobytes()).hexdigest()[:16]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _published_layer(_layer: Callable[[], PointLayer], key: str) -> dict[str, Any]:
+    del key  # the cache key
+    return payload.publish_layer(_layer(), components.STATIC_DIR, static_prefix())
+
+
+def publish(layer: Callable[[], PointLayer], key: str) -> dict[str, Any]:
+    """Build and publish a point layer once per *key* (content hash + language ...)."""
+    return _published_layer(layer, key)
+
+
+def _tip_text(tip: str) -> str:
+    text = re.sub(r"<br\s*/?>|</div>", "\n", tip)
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+
+
+def commune_styles(communes: web.Choropleth | web.Categories, lang: str,
+                   geom: GeometryAsset) -> tuple[dict[str, Any], str | None]:
+    """Per-commune styles and the legend HTML of a choropleth or a category map."""
+    table = communes.table
+    codes = [str(c) for c in table["code"]]
+    if isinstance(communes, web.Choropleth):
+        ind, cls = communes.indicator, communes.classification
+        values = pd.to_numeric(table[ind.id], errors="coerce").to_numpy(dtype=float)
+        styles = payload.choropleth_styles(geom, codes, list(values), ind, cls, lang,
+                                           ranks=communes.ranks, region_size=communes.region_size)
+        return styles, legend_html(ind, cls, lang, int((cls.classes < 0).sum()))
+    colors = {c: communes.colors[k] for c, k in zip(codes, communes.categories, strict=True)}
+    labels = {c: _tip_text(tip) for c, tip in zip(codes, communes.tips, strict=True)}
+    flags = {c: payload.FLAG_DASHED for c, d in zip(codes, communes.dashed or [], strict=False)
+             if d}
+    # the first tooltip line repeats the commune name drawn from the geometry: drop it
+    return payload.commune_styles(geom, colors, labels, flags=flags), communes.legend
+
+
+def show_map(
+    key: str,
+    communes: web.Choropleth | web.Categories,
+    *,
+    schools: gpd.GeoDataFrame | None = None,
+    schools_legend: bool = True,
+    layers: Sequence[dict[str, Any]] = (),
+    legends: Sequence[LegendBox] = (),
+    height: int = 620,
+    click_mode: str | None = None,
+    selected: str | None = None,
+    on_event: Callable[[], None] | None = None,
+) -> MapEvents:
+    """Show the persistent map of a page and return what the user did.
+
+    Parameters
+    ----------
+    key
+        Streamlit key (one per map of the app).
+    communes
+        The commune layer, as for the offline export (:func:`mapping.web.assemble_map`).
+    schools
+        School points to draw (canonical registry columns), or ``None``.
+    schools_legend
+        Whether to add the school-symbol legend.
+    layers
+        Further point layers, from :func:`publish` (douars, scenario changes, sites).
+    legends
+        Further legends (HTML escaped by :mod:`mapping.web.legend`).
+    height
+        Pixels.
+    click_mode
+        ``"add"`` while the user places a school (clicks come back as ``map_click``).
+    selected
+        Code of the commune to highlight.
+    on_event
+        Callback run before the rerun an event causes; read the events there with
+        :func:`ui.mapview.component.current_events` (*key*).
+    """
+    lang = state.lang()
+    geom, code = published()
+    styles, legend = commune_styles(communes, lang, geom)
+    boxes = [LegendBox(legend)] if legend else []
+    all_layers: list[dict[str, Any]] = []
+    if schools is not None and len(schools):
+        reg_key = f"schools|{lang}|{frame_key(schools)}"
+        all_layers.append(publish(lambda: schools_layer(schools, lang), reg_key))
+        if schools_legend:
+            boxes.append(LegendBox(web.schools_legend_html(lang), "bottomleft"))
+    all_layers.extend(layers)
+    boxes.extend(legends)
+    table = communes.table
+    fit = [float(v) for v in table.total_bounds] if len(table) else None
+    data = payload.map_data(
+        geom, styles, lang, legends=boxes, layers=all_layers, fit=fit,
+        selected=selected, click_mode=click_mode,
+        assets=components.asset_prefix(), height=height,
+        texts={"layers": state.t("mapview.layers"), "provinces": state.t("mapview.provinces")},
+    )
+    return component.show(data, key, code=code, on_event=on_event)
+
+
+current_events = component.current_events
