@@ -15,18 +15,19 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 TIMEOUT = 120_000
-FRAME = "iframe[title*='st_folium']"
+FRAME = ".cs-mapview"
 
 
 def test_add_a_college_on_the_map_then_suggest_three_sites(page: Any, app_url: str) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{app_url}/access?prov=07.161&lang=fr", wait_until="domcontentloaded")
-    page.wait_for_selector(FRAME, timeout=TIMEOUT)
-    frame = page.frame_locator(FRAME).first
+    page.wait_for_selector(f"{FRAME}[data-ready='1']", timeout=TIMEOUT)
+    frame = page.locator(FRAME).first
     frame.locator("path.cs-commune").first.wait_for(timeout=TIMEOUT)
     # Chichaoua's 35 communes, with its douars drawn over them
     assert frame.locator("path.cs-commune").count() == 35
+    frame.locator("canvas.cs-points[data-layer='douars']").wait_for(timeout=TIMEOUT)
 
     # click inside the province on the map: the point becomes the new school's site
     page.get_by_role("tab", name="Scénario").click()

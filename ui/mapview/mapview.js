@@ -412,7 +412,9 @@ class MapView {
 
   onShapeClick(i, e) {
     this.L.DomEvent.stopPropagation(e);
+    if (this.data.click_mode === "locate") this.trigger("map_click", { lat: e.latlng.lat, lon: e.latlng.lng, code: this.geom.codes[i] });
     if (this.data.click_mode !== "add" && this.pointHit(e)) return;
+    if (this.data.click_mode === "locate") return;
     if (this.data.click_mode === "add") {
       this.trigger("map_click", { lat: e.latlng.lat, lon: e.latlng.lng, code: this.geom.codes[i] });
       return;
@@ -421,7 +423,9 @@ class MapView {
   }
 
   onMapClick(e) {
+    if (this.data.click_mode === "locate") this.trigger("map_click", { lat: e.latlng.lat, lon: e.latlng.lng, code: null });
     if (this.data.click_mode !== "add" && this.pointHit(e)) return;
+    if (this.data.click_mode === "locate") return;
     if (this.data.click_mode === "add") this.trigger("map_click", { lat: e.latlng.lat, lon: e.latlng.lng, code: null });
   }
 

@@ -325,7 +325,9 @@ def map_data(
         Code of the highlighted commune.
     click_mode
         ``"add"`` for "click the map to add a school here" (crosshair cursor,
-        clicks report ``map_click``), else ``None`` (clicks report ``commune_click``).
+        clicks report ``map_click``, point popups off); ``"locate"``: every click
+        reports ``map_click`` and point popups still open; ``None``: clicks on a
+        commune report ``commune_click``.
     show_provinces
         Whether to draw province outlines.
     assets

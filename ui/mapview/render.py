@@ -25,8 +25,29 @@ from ui import components, state
 from ui.mapview import component, payload
 from ui.mapview.component import MapEvents
 from ui.mapview.geometry import GeometryAsset, publish_geometry
-from ui.mapview.layers import schools_layer
+from ui.mapview.layers import (
+    douars_layer,
+    marked_points_layer,
+    scenario_changes_layer,
+    schools_layer,
+)
 from ui.mapview.payload import LegendBox, PointLayer
+
+__all__ = [
+    "LegendBox",
+    "MapEvents",
+    "PointLayer",
+    "array_key",
+    "current_events",
+    "douars_layer",
+    "frame_key",
+    "marked_points_layer",
+    "publish",
+    "published",
+    "scenario_changes_layer",
+    "schools_layer",
+    "show_map",
+]
 
 
 def static_prefix() -> str:
@@ -51,6 +72,11 @@ def frame_key(frame: pd.DataFrame) -> str:
         else frame
     h = pd.util.hash_pandas_object(data.astype(str), index=True).to_numpy()
     return hashlib.sha256(h.tobytes()).hexdigest()[:16]
+
+
+def array_key(values: Any) -> str:
+    """A content hash of a sequence of values (codes, numbers), for cache keys."""
+    return hashlib.sha256(repr(list(values)).encode("utf-8")).hexdigest()[:16]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -16,7 +16,8 @@ from mapping.classify import classify
 from mapping.errors import MappingError
 from mapping.exports import to_csv
 from mapping.settings import REGION_BOUNDS
-from ui import components, state
+from ui import state
+from ui.mapview import render as mapview
 
 SCENARIO_KEY = "access_scenario"
 SITES_KEY = "access_sites"
@@ -126,42 +127,58 @@ if not scenario.is_empty:
 sites = st.session_state.get(SITES_KEY)
 
 
-def _build_map() -> Any:
-    cls = classify(shown[indicator.id].to_numpy(float), "quantiles", 5,
-                   higher_is_better=indicator.higher_is_better)
+@st.cache_data(show_spinner=False, max_entries=16)
+def _classes(key: str, _values: Any, higher_is_better: bool | None) -> Any:
+    del key
+    return classify(_values, "quantiles", 5, higher_is_better=higher_is_better)
+
+
+def _on_map_event() -> None:
+    click = mapview.current_events("access_map").map_click
+    if isinstance(click, dict) and "lat" in click and "lon" in click:
+        st.session_state[CLICK_KEY] = (float(click["lon"]), float(click["lat"]))
+
+
+def _show_map() -> None:
+    values = shown[indicator.id].to_numpy(float)
+    cls = _classes(f"{indicator.id}|{','.join(codes)}|{mapview.array_key(values)}", values,
+                   indicator.higher_is_better)
     ranks = pd.Series(web.region_rank(values_all).to_numpy(), index=official.index)
     schools = access.cycle_schools(registry, cycle)
     schools = schools[schools["commune_code"].isin(codes)] if "commune_code" in schools else schools
-    overlays: list[web.Overlay] = []
+    layers: list[dict[str, Any]] = []
+    legends: list[mapview.LegendBox] = []
+    region = state.region()
     if show_douars:
-        overlays.append(lambda m: web.add_douars(m, state.region(), cycle, lang, communes=codes))
+        layers.append(mapview.publish(
+            lambda: mapview.douars_layer(region, cycle, lang, communes=codes),
+            f"douars|{cycle}|{lang}|{mapview.array_key(codes)}"))
+        legends.append(mapview.LegendBox(web.douar_legend_html(cycle, lang), "bottomleft"))
     if result is not None:
         changed = result.changed
-        overlays.append(lambda m: web.add_scenario_changes(m, changed, state.region(), lang))
+        layers.append(mapview.publish(
+            lambda: mapview.scenario_changes_layer(changed, region, lang),
+            f"changed|{lang}|{mapview.frame_key(changed)}"))
     if scenario.added:
         added = pd.DataFrame([vars(s) for s in scenario.added])
-        overlays.append(lambda m: web.add_points(m, added, lang, kind="scenario"))
+        layers.append(mapview.publish(
+            lambda: mapview.marked_points_layer(added, lang, kind="scenario"),
+            f"added|{lang}|{mapview.frame_key(added)}"))
     if isinstance(sites, pd.DataFrame) and len(sites):
-        overlays.append(lambda m: web.add_points(m, sites, lang, kind="site"))
-    return web.assemble_map(
-        lang,
+        layers.append(mapview.publish(
+            lambda: mapview.marked_points_layer(sites, lang, kind="site"),
+            f"sites|{lang}|{mapview.frame_key(sites)}"))
+    mapview.show_map(
+        "access_map",
         web.Choropleth(shown, indicator, cls, ranks=ranks,
                        region_size=int(values_all.notna().sum())),
-        provinces=state.selected_provinces(selection),
-        schools=schools,
-        schools_legend=False,
-        overlays=overlays,
-        tiles_url=state.tiles_url(),
+        schools=schools, schools_legend=False, layers=layers, legends=legends, height=600,
+        click_mode="locate", on_event=_on_map_event,
     )
-
-
-m = _guard(_build_map)
-if m is not None:
-    out = components.show_map(m, key="access_map", height=600)
-    click = out.get("last_clicked") if isinstance(out, dict) else None
-    if isinstance(click, dict) and "lat" in click and "lng" in click:
-        st.session_state[CLICK_KEY] = (float(click["lng"]), float(click["lat"]))
     st.caption(state.t("access.map_hint"))
+
+
+_guard(_show_map)
 
 tab_table, tab_agree, tab_scen, tab_site = st.tabs([
     state.t("access.tab.table"), state.t("access.tab.agreement"),
