@@ -1,0 +1,1 @@
+"""Alembic migrations of the school database (script location of :mod:`mapping.store`)."""

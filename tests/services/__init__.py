@@ -1,0 +1,1 @@
+"""Real services started by tests (a throwaway PostgreSQL + PostGIS cluster)."""

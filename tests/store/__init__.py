@@ -1,0 +1,1 @@
+"""Tests of the school database (mapping.store) on both backends."""
