@@ -26,6 +26,14 @@ from mapping.errors import MappingError
 from mapping.filters import Selection
 from mapping.i18n import t
 from mapping.indicators import catalogue
+from mapping.provenance import (
+    analysis_note,
+    catalogue_source,
+    demo_mark,
+    has_fictitious,
+    registry_name,
+    source_label,
+)
 from mapping.settings import (
     CREDIT_GEONAMES,
     CREDIT_HCP_2014,
@@ -84,7 +92,8 @@ def to_csv(df: pd.DataFrame) -> bytes:
 
 
 def sources_table(columns: Sequence[str], lang: str = "fr",
-                  registry: pd.DataFrame | None = None) -> pd.DataFrame:
+                  registry: pd.DataFrame | None = None, *,
+                  readable: bool = False) -> pd.DataFrame:
     """One row per source: general credits, then each catalogue indicator among *columns*.
 
     Parameters
@@ -95,6 +104,8 @@ def sources_table(columns: Sequence[str], lang: str = "fr",
         Language of the indicator labels.
     registry
         The school registry, whose name and ``source`` values are credited.
+    readable
+        Write headers and yes/no in *lang* (for people) instead of machine ids.
 
     Returns
     -------
@@ -107,20 +118,29 @@ def sources_table(columns: Sequence[str], lang: str = "fr",
     ]
     if registry is not None:
         found = sorted({str(s) for s in registry.get("source", pd.Series(dtype=str)).dropna()})
-        name = str(registry.attrs.get("name", "registry"))
+        found = sorted({source_label(s, lang) for s in found})
+        name = registry_name(registry.attrs.get("name"), lang)
         rows.append({"column": "", "label": name, "source": "; ".join(found) or name,
-                     "year": "", "estimated": "", "note": ""})
+                     "year": "", "estimated": "", "note": analysis_note(registry, lang) or ""})
+        if has_fictitious(registry):
+            rows.append({"column": "", "label": demo_mark(lang), "source": "", "year": "",
+                         "estimated": "", "note": ""})
     cat = catalogue()
     for col in columns:
         ind = cat.get(col)
         if ind is None:
             continue
         rows.append({
-            "column": ind.id, "label": ind.label_in(lang), "source": ind.source,
-            "year": ind.year, "estimated": "yes" if ind.estimated else "no",
+            "column": ind.id, "label": ind.label_in(lang),
+            "source": catalogue_source(ind.source, lang), "year": ind.year,
+            "estimated": (t("export.yes" if ind.estimated else "export.no", lang)
+                          if readable else ("yes" if ind.estimated else "no")),
             "note": ind.note.get(lang) or ind.note.get("fr", ""),
         })
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if readable:
+        out.columns = pd.Index([t(f"export.src.{c}", lang) for c in out.columns])
+    return out
 
 
 def to_xlsx(df: pd.DataFrame, sources: pd.DataFrame | Sequence[str] | Mapping[str, str],
@@ -154,6 +174,101 @@ def to_xlsx(df: pd.DataFrame, sources: pd.DataFrame | Sequence[str] | Mapping[st
             ws.freeze_panes = "A2"
             if lang == "ar":
                 ws.sheet_view.rightToLeft = True
+    return buf.getvalue()
+
+
+#: Identification columns of the commune table and their header message.
+IDENT_HEADERS = {
+    "code": "export.col.code", "name_fr": "export.col.name_fr", "name_ar": "export.col.name_ar",
+    "type": "export.col.type", "province_code": "export.col.province_code",
+    "province_fr": "export.col.province_fr", "province_ar": "export.col.province_ar",
+    "cercle_code": "export.col.cercle_code", "area_km2": "export.col.area_km2",
+}
+#: Columns holding codes, written as text (a spreadsheet reads ``07.161`` as 7.161).
+CODE_COLUMNS = ("code", "province_code", "cercle_code", "commune_code", "school_id",
+                "parent_id", "douar_code")
+
+
+def column_header(column: str, lang: str) -> str:
+    """Readable header of an exported column: label and unit in *lang*."""
+    if column in IDENT_HEADERS:
+        return t(IDENT_HEADERS[column], lang)
+    ind = catalogue().get(column)
+    if ind is None:
+        return column
+    label, unit = ind.label_in(lang), ind.unit_in(lang)
+    if ind.year != 2024 and str(ind.year) not in label:
+        label += f" ({ind.year})"
+    if ind.estimated:
+        label += f" ({t('app.estimated', lang)})"
+    return f"{label} [{unit}]" if unit else label
+
+
+def rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """*table* with indicator values rounded (counts to units, others to one decimal
+    more than the catalogue shows) and code columns as text."""
+    out = pd.DataFrame(table).copy()
+    cat = catalogue()
+    for col in out.columns:
+        if col in CODE_COLUMNS:
+            out[col] = out[col].map(lambda v: None if v is None or v != v else str(v))
+            continue
+        ind = cat.get(col)
+        if ind is not None and pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].round(ind.decimals + 1 if ind.decimals > 0 else 0)
+        elif col == "area_km2" and pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].round(2)
+    return out
+
+
+def readable_csv(table: pd.DataFrame, lang: str) -> bytes:
+    """CSV for people: a first header row of labels and units in *lang*, a second row
+    of the machine column ids, rounded values, codes as quoted text.
+
+    Written through :func:`to_csv` (formula neutralisation, UTF-8 with BOM).
+    """
+    data = rounded(table)
+    ids = [c for c in data.columns if not isinstance(data[c].dtype, gpd.array.GeometryDtype)]
+    data = data[ids]
+    machine = pd.DataFrame([ids], columns=ids)
+    body = pd.concat([machine, data.astype(object)], ignore_index=True)
+    body.columns = pd.Index([column_header(c, lang) for c in ids])
+    return to_csv(body)
+
+
+def readable_xlsx(table: pd.DataFrame, sources: pd.DataFrame, lang: str) -> bytes:
+    """XLSX for people: readable headers, rounded values, code cells as text, a sheet
+    listing each header's machine id, label and unit, and the sources sheet."""
+    from openpyxl import load_workbook
+
+    data = rounded(table)
+    ids = [c for c in data.columns if not isinstance(data[c].dtype, gpd.array.GeometryDtype)]
+    data = data[ids]
+    cat = catalogue()
+    columns = pd.DataFrame({
+        t("export.col.header", lang): [column_header(c, lang) for c in ids],
+        t("export.col.id", lang): ids,
+        t("export.col.unit", lang): [cat[c].unit_in(lang) if c in cat else "" for c in ids],
+    })
+    readable = data.copy()
+    readable.columns = pd.Index([column_header(c, lang) for c in ids])
+    raw = to_xlsx(readable, sources, lang=lang, sheet=t("export.sheet_data", lang))
+    wb = load_workbook(io.BytesIO(raw))
+    ws = wb.worksheets[0]
+    for j, col in enumerate(ids, start=1):
+        if col in CODE_COLUMNS:
+            for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                for cell in row:
+                    cell.number_format = "@"
+    sheet = wb.create_sheet(t("export.sheet_columns", lang)[:31])
+    frame = _plain(columns)
+    sheet.append(list(frame.columns))
+    for rec in frame.itertuples(index=False):
+        sheet.append(list(rec))
+    if lang == "ar":
+        sheet.sheet_view.rightToLeft = True
+    buf = io.BytesIO()
+    wb.save(buf)
     return buf.getvalue()
 
 
@@ -214,6 +329,8 @@ def to_geopackage(
     communes: gpd.GeoDataFrame,
     schools: gpd.GeoDataFrame | None,
     douars: pd.DataFrame | None,
+    *,
+    split_unlocated: bool = False,
 ) -> bytes:
     """Encode the view as a GeoPackage with layers ``communes``, ``schools`` and ``douars``.
 
@@ -226,6 +343,11 @@ def to_geopackage(
         with an empty geometry). ``None`` or empty writes an empty layer.
     douars
         Douar rows, either points or the plain table with ``lon``/``lat``.
+
+    split_unlocated
+        Put douars without coordinates in a table of their own
+        (``douars_without_location``, no geometry), so the ``douars`` point
+        layer holds only located douars.
 
     Returns
     -------
@@ -241,9 +363,25 @@ def to_geopackage(
         douars = pd.DataFrame({"code": pd.Series(dtype=str), "lon": [], "lat": []})
     if not isinstance(douars, gpd.GeoDataFrame):
         douars = douar_points(douars)
+    unlocated: pd.DataFrame | None = None
+    if split_unlocated:
+        has = douars.geometry.notna() & ~douars.geometry.is_empty
+        unlocated = pd.DataFrame(douars.loc[~has.to_numpy()]).drop(
+            columns=[douars.geometry.name, "lon", "lat"], errors="ignore")
+        douars = douars.loc[has.to_numpy()]
     layers["douars"] = _gpkg_ready(douars)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.gpkg"
+        if unlocated is not None:
+            import pyogrio
+
+            table = unlocated.reset_index(drop=True)
+            for col in table.columns:
+                if table[col].dtype == object or isinstance(table[col].dtype, pd.StringDtype):
+                    table[col] = table[col].map(lambda v: None if v is None or v != v
+                                                else str(v)).astype(object)
+            pyogrio.write_dataframe(table, path, layer="douars_without_location",
+                                    driver="GPKG")
         for name, gdf in layers.items():
             geometry_type = "Point" if name != "communes" else None
             try:
@@ -292,8 +430,15 @@ def export_table(
     *,
     registry: gpd.GeoDataFrame | None = None,
     lang: str = "fr",
+    readable: bool = False,
 ) -> bytes:
     """Export the filtered commune table as ``csv``, ``xlsx`` or ``gpkg`` bytes.
+
+    With *readable* (the app's downloads), CSV and XLSX have headers in *lang*
+    (label and unit; machine ids in a second header row or a sheet), rounded
+    values and codes as text, and the GeoPackage keeps douars without
+    coordinates in a table of their own. Without it, columns keep their
+    machine ids (for scripts).
 
     Raises
     ------
@@ -306,16 +451,22 @@ def export_table(
         raise MappingError(t("export.empty_selection", lang))
     communes = communes[table_columns(communes)]
     if fmt == "csv":
-        return to_csv(communes)
+        return readable_csv(communes, lang) if readable else to_csv(communes)
     if fmt == "xlsx":
-        return to_xlsx(communes, sources_table(list(communes.columns), lang, registry),
-                       lang=lang)
+        sources = sources_table(list(communes.columns), lang, registry, readable=readable)
+        if readable:
+            return readable_xlsx(communes, sources, lang)
+        return to_xlsx(communes, sources, lang=lang)
     if fmt == "gpkg":
-        return to_geopackage(communes, schools, douars)
+        if readable:
+            communes = gpd.GeoDataFrame(rounded(communes), geometry=communes.geometry.name,
+                                        crs=communes.crs)
+        return to_geopackage(communes, schools, douars, split_unlocated=readable)
     raise MappingError(f"unknown table format {fmt!r}; use csv, xlsx or gpkg")
 
 
 __all__ = [
-    "douar_points", "export_table", "filtered_view", "offline_html", "sources_table",
-    "table_columns", "to_csv", "to_geopackage", "to_xlsx",
+    "column_header", "douar_points", "export_table", "filtered_view", "offline_html",
+    "readable_csv", "readable_xlsx", "rounded", "sources_table", "table_columns", "to_csv",
+    "to_geopackage", "to_xlsx",
 ]

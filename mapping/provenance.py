@@ -260,7 +260,10 @@ def registry_name(name: object, lang: str) -> str:
     """The active registry's name in *lang* (the embedded one is "default")."""
     if name in (None, "", "default"):
         return t("provenance.registry.default", lang)
-    return str(name)
+    text = str(name)
+    if text.startswith("default + "):
+        return t("provenance.registry.default", lang) + text[len("default"):]
+    return text
 
 
 @dataclass(frozen=True)
@@ -314,6 +317,23 @@ def without_fictitious(schools: pd.DataFrame) -> pd.DataFrame:
     if "location_quality" not in schools:
         return schools
     return schools[schools["location_quality"] != "fictitious"]
+
+
+def is_demo(schools: pd.DataFrame) -> pd.Series:
+    """Rows of the embedded demonstration data (fictitious schools of the default registry).
+
+    Fictitious rows of an imported registry are the importer's own declaration
+    and stay visible (marked); the embedded demonstration rows are hidden
+    unless the user turns them on.
+    """
+    status = schools["status"] if "status" in schools else pd.Series(None, index=schools.index)
+    source = schools["source"] if "source" in schools else pd.Series(None, index=schools.index)
+    return (status == "demo") | (source == "fictitious (demo)")
+
+
+def without_demo(schools: pd.DataFrame) -> pd.DataFrame:
+    """*schools* without the embedded demonstration rows (the default view)."""
+    return schools[~is_demo(schools).to_numpy(dtype=bool)] if len(schools) else schools
 
 
 def analysis_note(schools: pd.DataFrame, lang: str) -> str | None:

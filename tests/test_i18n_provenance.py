@@ -84,3 +84,13 @@ def test_sources_and_registry_name_translated(default: pd.DataFrame, lang: str) 
     assert source_label("imported: x.csv", lang).endswith("x.csv")
     assert source_label("Annuaire AREF 2024", lang) == "Annuaire AREF 2024"
     assert demo_mark(lang) and len(legend_entries(lang)) == 3
+
+
+def test_demo_rows_are_the_embedded_ones(default: pd.DataFrame) -> None:
+    from mapping.provenance import is_demo, without_demo
+
+    assert is_demo(default).sum() == (default["location_quality"] == "fictitious").sum()
+    imported = pd.DataFrame({"status": ["test"], "source": ["x.csv"],
+                             "location_quality": ["fictitious"]})
+    assert len(without_demo(imported)) == 1
+    assert registry_name("default + extra.csv", "fr").endswith(" + extra.csv")

@@ -1,12 +1,22 @@
-"""The commune panel: key figures with ranks and averages, age structure, schools."""
+"""The commune panel: key figures with ranks and averages, age structure, in-person access,
+schools.
+
+Tables are static (``st.table``) so they wrap instead of being cut; the age chart
+uses plain field names (a translated name with an apostrophe breaks Vega-Lite's
+field access) and translated axis titles.
+"""
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
+from mapping.access import official_access
 from mapping.catalogue import Indicator
 from mapping.indicators import catalogue
+from mapping.numbers import format_int, format_km, format_percent
+from mapping.provenance import analysis_note, quality_label
 from ui import state
 
 #: Figures shown for every commune (those present in the table), before the mapped one.
@@ -62,14 +72,58 @@ def key_figures(code: str, extra: Indicator | None = None) -> pd.DataFrame:
 
 
 def age_structure(code: str) -> pd.DataFrame:
-    """Shares of the 2024 age bands for commune *code* (index = band label)."""
+    """Shares of the 2024 age bands for commune *code*: columns ``band`` and ``share``."""
     tab = state.table()
     row = tab[tab["code"] == code].iloc[0]
     bands = [b for b in AGE_BANDS if b in tab.columns]
     labels = [b.removeprefix("age_").replace("_plus", "+").replace("_", "-") for b in bands]
     values = [float(row[b]) if pd.notna(row[b]) else None for b in bands]
-    return pd.DataFrame({state.t("panel.share"): values},
-                        index=pd.Index(labels, name=state.t("panel.age_band")))
+    return pd.DataFrame({"band": labels, "share": values})
+
+
+def age_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Horizontal bars of :func:`age_structure`, axis titles in the interface language."""
+    lang = state.lang()
+    return alt.Chart(frame).mark_bar(color="#1f5a8a").encode(
+        x=alt.X("share:Q", title=state.t("panel.share")),
+        y=alt.Y("band:N", title=state.t("panel.age_band"), sort=list(frame["band"])),
+        tooltip=[alt.Tooltip("band:N", title=state.t("panel.age_band")),
+                 alt.Tooltip("share:Q", title=state.t("panel.share"), format=".1f")],
+    ).properties(height=320).configure(
+        locale={"number": NUMBER_LOCALES.get(lang, NUMBER_LOCALES["en"])},
+        axis={"labelLimit": 80})
+
+
+#: d3-format locales of the chart numbers (see docs/conventions-i18n.md).
+NUMBER_LOCALES = {
+    "fr": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", " €"]},
+    "ar": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", ""]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]},
+}
+
+
+@st.cache_data(show_spinner=False)
+def _access(cycle: str) -> pd.DataFrame:
+    return official_access(state.region(), cycle)
+
+
+def access_figures(code: str) -> pd.DataFrame:
+    """HCP's official distances from the commune's douars to each cycle's nearest school."""
+    lang = state.lang()
+    records = []
+    for cycle, km in (("primary", 2), ("lower_secondary", 5), ("upper_secondary", 10)):
+        acc = _access(cycle)
+        if code not in acc.index or acc.loc[code, "reason"] == "no_douars":
+            continue
+        r = acc.loc[code]
+        records.append({
+            state.t("ui.cycle"): state.t(f"cycle.{cycle}"),
+            state.t("access.col.mean_km"): format_km(r["mean_km"], lang),
+            state.t("panel.beyond", km=km): format_percent(r["share_beyond"], lang,
+                                                           share=True),
+            state.t("access.col.douars_no_figure"): format_int(r["douars_no_figure"], lang),
+        })
+    return pd.DataFrame(records)
 
 
 def commune_schools(code: str) -> pd.DataFrame:
@@ -86,10 +140,10 @@ def commune_schools(code: str) -> pd.DataFrame:
         state.t("panel.school_name"): name.astype(str).to_numpy(),
         state.t("ui.cycle"): [state.t(f"cycle.{c}") for c in rows["cycle"]],
         state.t("ui.sector"): [state.t(f"sector.{s}") for s in rows["sector"]],
-        state.t("map.school.seats"): pd.to_numeric(rows["seats"], errors="coerce").to_numpy(),
-        state.t("map.school.pupils"): pd.to_numeric(rows["pupils"], errors="coerce").to_numpy(),
+        state.t("map.school.seats"): [format_int(v, lang) for v in rows["seats"]],
+        state.t("map.school.pupils"): [format_int(v, lang) for v in rows["pupils"]],
         state.t("panel.quality"): [
-            f"{state.t(f'quality.{a}') if a else '—'} / {state.t(f'quality.{b}') if b else '—'}"
+            f"{quality_label(a, lang)} / {quality_label(b, lang)}"
             for a, b in zip(rows["location_quality"], rows["capacity_quality"], strict=True)
         ],
     })
@@ -111,13 +165,23 @@ def show(code: str, indicator: Indicator | None = None) -> None:
     st.caption(
         f"{state.t('unit.province')} : {province} · {area} · {state.t('communes.code')} {code}"
     )
-    st.dataframe(key_figures(code, indicator), hide_index=True)
+    st.table(key_figures(code, indicator), hide_index=True)
     st.caption(state.t("panel.avg_note"))
     st.markdown(f"**{state.t('panel.age')}**")
-    st.bar_chart(age_structure(code), horizontal=True, height=320, sort=False)
+    st.altair_chart(age_chart(age_structure(code)), width="stretch")
+    access = access_figures(code)
+    st.markdown(f"**{state.t('panel.access')}**")
+    if access.empty:
+        st.caption(state.t("panel.no_access"))
+    else:
+        st.table(access, hide_index=True)
+        st.caption(state.t("panel.access_note"))
     schools = commune_schools(code)
     st.markdown(f"**{state.t('panel.schools', n=len(schools))}**")
     if schools.empty:
         st.caption(state.t("panel.no_schools"))
     else:
-        st.dataframe(schools, hide_index=True)
+        st.dataframe(schools, hide_index=True, width="stretch")
+        note = analysis_note(state.registry(), lang)
+        if note:
+            st.caption(note)

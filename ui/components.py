@@ -14,7 +14,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from mapping.i18n import is_rtl
+from mapping.i18n import is_rtl, t
 from mapping.settings import PROJECT_ROOT
 from mapping.web import assets
 from ui import state
@@ -78,9 +78,44 @@ RTL_CSS = """
   }
   [data-testid="stSidebar"] { left: auto; right: 0; }
   [data-testid="stMarkdownContainer"], .stAlert, label, [data-baseweb="select"] { direction: rtl; }
+  [data-testid="stHeading"], [data-testid="stHeading"] h1, [data-testid="stHeading"] h2,
+  [data-testid="stHeading"] h3, [data-testid="stCaptionContainer"],
+  [data-testid="stExpander"] summary, [data-testid="stTabs"] [role="tablist"] {
+    direction: rtl; text-align: right !important;
+  }
+  /* sliders stay left-to-right (values grow to the right), so the fill meets the knob */
+  [data-testid="stSlider"] [data-baseweb="slider"], [data-testid="stSliderTickBar"] {
+    direction: ltr;
+  }
   [data-testid="stDataFrame"], iframe { direction: ltr; }
 </style>
 """
+
+#: Streamlit's file uploader has no setting for its own texts: they are replaced here.
+UPLOADER_CSS = """
+<style>
+  [data-testid="stFileUploaderDropzone"] button span { font-size: 0; }
+  [data-testid="stFileUploaderDropzone"] button span::after {
+    content: "{button}"; font-size: 0.875rem;
+  }
+  [data-testid="stFileUploaderDropzoneInstructions"] > div > span,
+  [data-testid="stFileUploaderDropzoneInstructions"] small { font-size: 0; }
+  [data-testid="stFileUploaderDropzoneInstructions"] > div::after {
+    content: "{drop}"; font-size: 0.875rem;
+  }
+</style>
+"""
+
+
+def _css_text(text: str) -> str:
+    """*text* safe inside a CSS string literal (message catalogue text only)."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "").replace("\n", " ")
+
+
+def uploader_css(lang: str) -> str:
+    """CSS writing the file uploader's button and hint in *lang*."""
+    return (UPLOADER_CSS.replace("{button}", _css_text(t("ui.upload_button", lang)))
+            .replace("{drop}", _css_text(t("ui.upload_drop", lang))))
 
 
 def set_direction(lang: str) -> None:
@@ -91,7 +126,7 @@ def set_direction(lang: str) -> None:
     assistive technology can tell the direction.
     """
     direction = "rtl" if is_rtl(lang) else "ltr"
-    css = RTL_CSS if direction == "rtl" else ""
+    css = (RTL_CSS if direction == "rtl" else "") + uploader_css(lang)
     st.markdown(
         f'<div id="cs-direction" dir="{direction}" lang="{lang}" style="display:none"></div>{css}',
         unsafe_allow_html=True,

@@ -63,7 +63,7 @@ def filters() -> Selection:
 
     _clean("f_provinces", list(provinces))
     sb.multiselect(state.t("ui.province"), list(provinces), key="f_provinces",
-                   placeholder=state.t("ui.choose"),
+                   placeholder=state.t("ui.choose"), select_all=False,
                    format_func=lambda c: provinces.get(c, c))
     chosen = st.session_state.get("f_provinces") or []
 
@@ -74,6 +74,7 @@ def filters() -> Selection:
     _clean("f_cercles", cercles)
     sb.multiselect(
         state.t("ui.cercle"), cercles, key="f_cercles", placeholder=state.t("ui.choose"),
+        select_all=False,
         format_func=lambda c: f"{c} — {provinces.get(c[:6], '')}",
     )
     sb.text_input(state.t("ui.search"), key="f_search", help=state.t("ui.search_help"))
@@ -84,12 +85,14 @@ def filters() -> Selection:
              format_func=lambda a: t(f"area.{a}" if a else "ui.area_all", lang))
     _clean("f_cycles", list(CYCLES))
     sb.multiselect(state.t("ui.cycle"), list(CYCLES), key="f_cycles",
-                   placeholder=state.t("ui.choose"),
+                   placeholder=state.t("ui.choose"), select_all=False,
                    format_func=lambda c: t(f"cycle.{c}", lang))
     _clean("f_sectors", list(SECTORS))
     sb.multiselect(state.t("ui.sector"), list(SECTORS), key="f_sectors",
-                   placeholder=state.t("ui.choose"),
+                   placeholder=state.t("ui.choose"), select_all=False,
                    format_func=lambda s: t(f"sector.{s}", lang))
+    sb.toggle(state.t("provenance.show_demo"), key="show_demo",
+              help=state.t("provenance.show_demo_help"))
     sb.button(state.t("ui.reset"), on_click=reset_filters)
 
     selection = Selection(

@@ -23,6 +23,7 @@ from mapping.datasets import Region, load_region
 from mapping.filters import Selection
 from mapping.i18n import normalise_lang
 from mapping.i18n import t as _t
+from mapping.provenance import registry_name, without_demo
 from mapping.registry import load_default_registry, to_registry
 from mapping.table import indicator_table
 
@@ -83,7 +84,7 @@ def registry_label() -> str:
     name = st.session_state.get("registry_name")
     if name:
         return str(name)
-    return str(registry().attrs.get("name", "default"))
+    return registry_name(registry().attrs.get("name", "default"), lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -164,7 +165,8 @@ def selected_schools() -> gpd.GeoDataFrame:
     if len(reg) == 0:
         return reg
     codes = set(selected_communes()["code"])
-    return reg[selection().school_mask(reg, codes).to_numpy()]
+    shown = reg[selection().school_mask(reg, codes).to_numpy()]
+    return shown if st.session_state.get("show_demo") else without_demo(shown)
 
 
 def tiles_url() -> str | None:

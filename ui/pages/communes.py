@@ -6,6 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from mapping.exports import to_csv
+from mapping.i18n import is_rtl
+from mapping.numbers import format_number
 from ui import indicator_picker, state
 
 DEFAULT_COLUMNS = (
@@ -26,18 +28,19 @@ if "c_indicators" not in st.session_state:
 else:
     st.session_state["c_indicators"] = [i for i in st.session_state["c_indicators"] if i in inds]
 st.multiselect(state.t("communes.indicators"), list(inds), key="c_indicators",
-               placeholder=state.t("ui.choose"),
+               placeholder=state.t("ui.choose"), select_all=False,
                format_func=lambda i: indicator_picker.display_label(inds[i], lang))
 
 tab = state.selected_communes()
 name_col = "name_ar" if lang == "ar" else "name_fr"
 province_col = "province_ar" if lang == "ar" else "province_fr"
 out = pd.DataFrame({
-    state.t("communes.code"): tab["code"].to_numpy(),
     state.t("communes.name"): tab[name_col].to_numpy(),
+    state.t("communes.code"): tab["code"].astype(str).to_numpy(),
     state.t("communes.province"): tab[province_col].to_numpy(),
     state.t("communes.type"): [state.t(f"area.{a}") for a in tab["type"]],
 })
+decimals: dict[str, int] = {}
 for ind_id in st.session_state["c_indicators"]:
     ind = inds[ind_id]
     header = ind.label_in(lang)
@@ -49,9 +52,16 @@ for ind_id in st.session_state["c_indicators"]:
     if unit:
         header += f" [{unit}]"
     out[header] = pd.to_numeric(tab[ind_id], errors="coerce").round(ind.decimals).to_numpy()
+    decimals[header] = ind.decimals
 
 st.caption(state.t("communes.caption", n=len(out)))
-st.dataframe(out, hide_index=True, height=560)
+# numbers written in the interface language; sorting still uses the values
+shown = out[list(reversed(out.columns))] if is_rtl(lang) else out
+st.dataframe(
+    shown.style.format({c: (lambda v, d=d: format_number(v, lang, d))
+                        for c, d in decimals.items()}),
+    hide_index=True, height=560,
+)
 st.download_button(
     state.t("communes.download"),
     data=to_csv(out),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 
-import pandas as pd
 import streamlit as st
 
 from mapping.errors import MappingError
@@ -14,6 +13,7 @@ from mapping.registry import RegistryImport, quality_shares, read_registry
 from mapping.registry.columns import TARGETS
 from mapping.registry.readers import MAX_BYTES
 from mapping.registry.template import template_csv, template_xlsx
+from mapping.report_text import translate_rejected, translate_report, translate_schools
 from mapping.settings import CRS_LAMBERT_NORD, CRS_LAMBERT_SUD, CRS_STORAGE
 from ui import state
 
@@ -118,21 +118,20 @@ def _report(result: RegistryImport) -> None:
     if result.issues.empty:
         st.success(state.t("registry.no_issues"))
     else:
-        issues = result.issues.copy()
-        issues.insert(4, "problem", [state.t(f"registry.issue.{c}") for c in issues["code"]])
-        issues["severity"] = [state.t(f"registry.severity.{v}") for v in issues["severity"]]
+        issues = translate_report(result.issues, state.lang())
         st.dataframe(issues, hide_index=True, width="stretch")
         st.download_button(
             state.t("registry.download_report"),
-            to_csv(result.issues),
+            to_csv(issues),
             file_name="registry_report.csv", mime="text/csv", key="reg_dl_report",
         )
     if len(result.rejected):
         st.subheader(state.t("registry.rejected"))
-        st.dataframe(result.rejected, hide_index=True, width="stretch")
+        rejected = translate_rejected(result.rejected, result.issues, state.lang())
+        st.dataframe(rejected, hide_index=True, width="stretch")
         st.download_button(
             state.t("registry.download_rejected"),
-            to_csv(result.rejected),
+            to_csv(rejected),
             file_name="registry_rejected.csv", mime="text/csv", key="reg_dl_rejected",
         )
 
@@ -161,7 +160,7 @@ def _import() -> None:
     _report(result)
     if len(result.schools):
         st.subheader(state.t("registry.schools"))
-        st.dataframe(pd.DataFrame(result.schools.drop(columns="geometry")), hide_index=True,
+        st.dataframe(translate_schools(result.schools, state.lang()), hide_index=True,
                      width="stretch")
         if st.button(state.t("registry.activate", n=len(result.schools)), type="primary",
                      key="reg_activate"):

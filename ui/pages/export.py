@@ -14,6 +14,7 @@ from mapping.filters import Selection
 from mapping.i18n import LANGUAGE_NAMES
 from mapping.indicators import get as get_indicator
 from mapping.printing import atlas
+from mapping.provenance import demo_mark, has_fictitious, without_demo
 from ui import indicator_picker, state
 
 lang = state.lang()
@@ -22,7 +23,8 @@ st.title(state.t("export.page_title"))
 
 def _registry_key() -> str:
     reg = state.registry()
-    return str(reg.attrs.get("key", state.registry_label()))
+    demo = "+demo" if st.session_state.get("show_demo") else ""
+    return str(reg.attrs.get("key", state.registry_label())) + demo
 
 
 @st.cache_data(show_spinner=False, max_entries=12)
@@ -58,7 +60,7 @@ def _atlas_file(key: str, province: str, ids: tuple[str, ...], map_lang: str,
 def _table_file(key: str, selection: Selection, fmt: str, ui_lang: str,
                 _table: gpd.GeoDataFrame, _registry: gpd.GeoDataFrame) -> bytes:
     return exports.export_table(state.region(), _table, selection, fmt, registry=_registry,
-                                lang=ui_lang)
+                                lang=ui_lang, readable=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -69,11 +71,16 @@ def _html_file(key: str, selection: Selection, indicator_id: str, ui_lang: str) 
     shown = full[mask]
     values = shown[ind.id].astype(float)
     cls = classify(values, "quantiles", 5, higher_is_better=ind.higher_is_better)
-    reg = state.registry()
+    reg = _shown(state.registry())
     schools = reg[selection.school_mask(reg, set(shown["code"])).to_numpy()] if len(reg) else None
     m = web.assemble_map(ui_lang, web.Choropleth(shown, ind, cls),
                          provinces=state.selected_provinces(selection), schools=schools)
     return exports.offline_html(m)
+
+
+def _shown(reg: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The registry drawn and exported: demonstration schools only when turned on."""
+    return reg if st.session_state.get("show_demo") else without_demo(reg)
 
 
 def _fail(exc: Exception) -> None:
@@ -87,8 +94,10 @@ names = dict(zip(provinces["province_code"],
 sidebar = state.selection()
 default_province = sidebar.provinces[0] if len(sidebar.provinces) == 1 else ""
 table = state.table()
-registry = state.registry()
+registry = _shown(state.registry())
 key = _registry_key()
+if has_fictitious(registry):
+    st.warning(demo_mark(lang))
 
 tab_map, tab_atlas, tab_data = st.tabs(
     [state.t("export.tab_map"), state.t("export.tab_atlas"), state.t("export.tab_data")]
@@ -138,7 +147,8 @@ with tab_map:
         d1.download_button(state.t("export.download_png"), png, f"{stem}.png", "image/png")
         d2.download_button(state.t("export.download_pdf"), pdf, f"{stem}.pdf",
                            "application/pdf")
-        st.image(preview, caption=state.t("export.preview"))
+        st.image(preview, caption=state.t("export.preview"),
+                 alt=state.t("export.preview_alt", title=indicator.label_in(lang)))
 
 with tab_atlas:
     atlas_province = st.selectbox(
@@ -150,7 +160,8 @@ with tab_atlas:
     defaults = [i for i in atlas.DEFAULT_INDICATORS if i in choices]
     ids = st.multiselect(state.t("export.pick_indicators"), list(choices), default=defaults,
                          format_func=lambda i: indicator_picker.display_label(choices[i]),
-                         key="x_atlas_indicators")
+                         key="x_atlas_indicators", select_all=False,
+                         placeholder=state.t("ui.choose"))
     atlas_lang = st.radio(state.t("export.pick_lang"), list(LANGUAGE_NAMES), horizontal=True,
                           index=list(LANGUAGE_NAMES).index(lang),
                           format_func=lambda code: LANGUAGE_NAMES[code], key="x_atlas_lang")
