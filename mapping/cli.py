@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from mapping.errors import MappingError
 
 #: Command modules under :mod:`mapping.commands`, in help order.
-COMMANDS = ("ingest", "registry", "access", "export", "atlas", "accounts")
+COMMANDS = ("ingest", "registry", "access", "export", "atlas", "accounts", "db")
 
 
 def build_parser() -> argparse.ArgumentParser:
