@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib
 import os
+from pathlib import Path
 from typing import Final
 
 from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
 
 from mapping.auth.models import create_tables
 from mapping.errors import MappingError
@@ -22,7 +24,7 @@ def database_url(url: str | None = None) -> str:
     ----------
     url
         Explicit URL; default ``$CARTE_SCOLAIRE_DATABASE_URL``, then the
-        store's embedded GeoPackage when :mod:`mapping.store` provides one.
+        store's embedded GeoPackage (``var/schools.gpkg``).
 
     Raises
     ------
@@ -34,17 +36,14 @@ def database_url(url: str | None = None) -> str:
     env = os.environ.get(DATABASE_URL_ENV)
     if env:
         return env
-    try:  # the shared store, when present, names its embedded default
-        store: object = importlib.import_module("mapping.store")
-    except ImportError:
-        store = None
-    default = getattr(store, "default_url", None)
-    if callable(default):
-        return str(default())
-    raise MappingError(
-        f"no database configured for the accounts: set {DATABASE_URL_ENV} "
-        "(e.g. postgresql+psycopg://carte@127.0.0.1/carte) or pass --database URL"
-    )
+    try:  # the store names its embedded GeoPackage
+        settings = importlib.import_module("mapping.store.settings")
+    except ImportError as exc:
+        raise MappingError(
+            f"no database configured for the accounts: set {DATABASE_URL_ENV} "
+            "(e.g. postgresql+psycopg://carte@127.0.0.1/carte) or pass --database URL"
+        ) from exc
+    return str(settings.default_url())
 
 
 def open_engine(url: str | None = None) -> Engine:
@@ -53,7 +52,13 @@ def open_engine(url: str | None = None) -> Engine:
     The tables are created when missing (a fresh GeoPackage or test database);
     a managed PostGIS gets them from the Alembic revision ``auth_0001``.
     """
-    resolved = database_url(url)
-    engine = create_engine(resolved, pool_pre_ping=True)
+    resolved = make_url(database_url(url))
+    if resolved.get_backend_name() == "sqlite":
+        if resolved.database:
+            Path(resolved.database).parent.mkdir(parents=True, exist_ok=True)
+        # wait for the store's writers rather than fail at once
+        engine = create_engine(resolved, connect_args={"timeout": 10.0})
+    else:
+        engine = create_engine(resolved, pool_pre_ping=True, pool_size=2, max_overflow=4)
     create_tables(engine)
     return engine

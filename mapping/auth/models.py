@@ -16,9 +16,10 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
-    String,
     Table,
 )
+
+from mapping.store.coltypes import short_text  # VARCHAR on PostGIS, TEXT in a GeoPackage
 
 #: Metadata of the authentication tables only (the store has its own).
 METADATA = MetaData()
@@ -27,20 +28,20 @@ METADATA = MetaData()
 #: through the OpenID Connect provider.
 ACCOUNTS = Table(
     "accounts", METADATA,
-    Column("name", String(120), primary_key=True),
-    Column("role", String(16), nullable=False),
-    Column("password_hash", String(255), nullable=True),
+    Column("name", short_text(120), primary_key=True),
+    Column("role", short_text(16), nullable=False),
+    Column("password_hash", short_text(255), nullable=True),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", Float, nullable=False),
-    Column("created_by", String(120), nullable=False),
+    Column("created_by", short_text(120), nullable=False),
 )
 
 #: One row per sign-in; the token itself is never stored, only its SHA-256.
 AUTH_SESSIONS = Table(
     "auth_sessions", METADATA,
-    Column("token_sha256", String(64), primary_key=True),
-    Column("account", String(120), ForeignKey("accounts.name"), nullable=False),
-    Column("client", String(120), nullable=False),
+    Column("token_sha256", short_text(64), primary_key=True),
+    Column("account", short_text(120), ForeignKey("accounts.name"), nullable=False),
+    Column("client", short_text(120), nullable=False),
     Column("created_at", Float, nullable=False),
     Column("expires_at", Float, nullable=False),
     Column("ended_at", Float, nullable=True),
@@ -50,8 +51,8 @@ AUTH_SESSIONS = Table(
 SIGN_IN_ATTEMPTS = Table(
     "sign_in_attempts", METADATA,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("account", String(120), nullable=False),
-    Column("client", String(120), nullable=False),
+    Column("account", short_text(120), nullable=False),
+    Column("client", short_text(120), nullable=False),
     Column("at", Float, nullable=False),
     Column("ok", Boolean, nullable=False),
     Index("ix_sign_in_attempts_account_at", "account", "at"),
