@@ -24,8 +24,10 @@ CHROMIUM_ARGS = (
 #: Timeout of one browser wait, in ms; concurrent sessions raise it for their steps.
 _WAIT_MS: contextvars.ContextVar[float] = contextvars.ContextVar("bench_wait_ms",
                                                                  default=60_000.0)
-#: CSS selector of the st_folium component iframe.
+#: CSS selector of the st_folium component iframe (the previous map path).
 MAP_IFRAME = 'iframe[title*="st_folium"]'
+#: CSS selector of the persistent map component (in the page itself, no iframe).
+MAP_COMPONENT = ".cs-mapview"
 #: CSS selector of a drawn commune shape inside the map iframe (class set by mapping.web);
 #: when no shape carries it, every interactive vector shape is counted instead.
 MAP_PATHS = "path.cs-commune"
@@ -42,9 +44,13 @@ async def launch_chromium(playwright: Any) -> Any:
 
 
 async def map_frame(page: Any, timeout_ms: float | None = None) -> Any:
-    """The st_folium iframe's frame, once attached."""
+    """The frame holding the map: the page itself for the persistent map component, the
+    st_folium iframe's frame for the previous path; once attached."""
     timeout_ms = timeout_ms or _WAIT_MS.get()
-    handle = await page.wait_for_selector(MAP_IFRAME, state="attached", timeout=timeout_ms)
+    handle = await page.wait_for_selector(f"{MAP_COMPONENT}, {MAP_IFRAME}", state="attached",
+                                          timeout=timeout_ms)
+    if await handle.evaluate("e => e.tagName") != "IFRAME":
+        return page.main_frame
     frame = await handle.content_frame()
     if frame is None:
         raise RuntimeError("the map iframe has no frame")
@@ -184,6 +190,13 @@ async def browser_figures(quick: bool = False, env: dict[str, str] | None = None
                 await ctx.close()
         finally:
             await browser.close()
+    # the persistent map's journeys, beside the previous folium path (issue 15)
+    from benchmarks.mapview import mapview_figures
+
+    try:
+        figures += await mapview_figures(quick=quick, env=env)
+    except Exception as exc:
+        figures.append(failed("mapview.journeys", "persistent map figures", "s", exc))
     return figures
 
 

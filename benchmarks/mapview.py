@@ -1,0 +1,368 @@
+"""Browser-measured figures of the persistent map (issue 15), beside the previous folium path.
+
+Every figure is measured in headless Chromium against a live server on this
+machine: from the user's action to the answer drawn, with the script run
+finished. The previous path (folium page re-created by streamlit-folium in its
+iframe) is measured in the same run on a small page with the same inputs, and
+the ratio printed. Figures only; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from benchmarks.browser import (
+    _t,
+    _ui_label,
+    choose_option,
+    click_commune,
+    launch_chromium,
+    map_signature,
+    redrawn,
+    wait_for_paths,
+    wait_idle,
+)
+from benchmarks.report import Figure, failed
+from benchmarks.server import app_server
+from mapping.settings import PROJECT_ROOT
+
+INDICATORS = ("illiteracy_rate_10_plus", "schooling_rate_6_to_11")
+PROVINCES = ("Safi", "Essaouira")
+#: Points of the stress layer (real school locations repeated, shifted 200 m each round).
+STRESS_POINTS = 10_000
+
+#: The previous path: the folium page of the map, re-created by streamlit-folium per rerun.
+OLD_PAGE = '''
+from pathlib import Path
+import geopandas as gpd
+import streamlit as st
+from mapping import web
+from mapping.classify import classify
+from mapping.datasets import load_region
+from mapping.indicators import catalogue
+from mapping.registry import load_default_registry
+from mapping.table import indicator_table
+from ui import components
+
+STATIC = Path(__file__).parent / "static"
+IDS = {ids!r}
+
+@st.cache_resource
+def base():
+    web.install_static(STATIC / "vendor")
+    region = load_region()
+    reg = load_default_registry()
+    table = indicator_table(region, reg)
+    w = web.web_communes(region.communes)
+    geom = w.set_index("code").geometry.reindex(table["code"])
+    table = table.set_geometry(gpd.GeoSeries(geom.to_numpy(), index=table.index, crs=table.crs))
+    return table, reg, web.web_provinces(w)
+
+table, reg, provinces = base()
+cat = catalogue()
+ind = cat[st.selectbox("indicator", IDS, format_func=lambda i: cat[i].label_in("fr"))]
+cls = classify(table[ind.id].to_numpy(dtype=float), "quantiles", 5,
+               higher_is_better=ind.higher_is_better)
+m = web.assemble_map("fr", web.Choropleth(table, ind, cls), provinces=provinces, schools=reg)
+components.show_map(m, key="old_map", height=620)
+'''
+
+#: The persistent map with a stress layer of points on real school locations.
+STRESS_PAGE = '''
+from pathlib import Path
+import streamlit as st
+from mapping import web
+from mapping.datasets import load_region
+from mapping.registry import load_default_registry
+from ui.mapview import component, payload
+from ui.mapview.geometry import publish_geometry
+from ui.mapview.layers import schools_layer
+
+STATIC = Path(__file__).parent / "static"
+
+@st.cache_resource
+def base():
+    web.install_static(STATIC / "vendor")
+    w = web.web_communes(load_region().communes)
+    geom = publish_geometry(w, web.web_provinces(w), STATIC)
+    lay = schools_layer(load_default_registry(), "fr")
+    n, total = len(lay.lon), {n_points}
+    idx = [k % n for k in range(total)]
+    stress = payload.PointLayer(
+        "stress", "load test points", [lay.lon[i] + 0.002 * (k // n) for k, i in enumerate(idx)],
+        [lay.lat[i] for i in idx], [lay.style[i] for i in idx], lay.styles,
+        [lay.radius[i] for i in idx], lay.fields, [lay.values[i] for i in idx])
+    return geom, payload.publish_layer(stress, STATIC), component.publish_code(STATIC)
+
+geom, layer, code = base()
+styles = payload.commune_styles(geom, {{c: "#dddddd" for c in geom.codes}}, {{}})
+component.show(payload.map_data(geom, styles, "fr", layers=[layer]), "stress", code=code)
+'''
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+class _Bytes:
+    """Counts the bytes the server sends over the page's websocket."""
+
+    def __init__(self, page: Any) -> None:
+        self.total = 0
+        page.on("websocket", self._attach)
+
+    def _attach(self, ws: Any) -> None:
+        ws.on("framereceived", self._frame)
+
+    def _frame(self, payload: Any) -> None:
+        self.total += len(payload) if isinstance(payload, (bytes, str)) else 0
+
+
+async def _timed(action: Callable[[], Awaitable[Any]]) -> float:
+    t0 = time.perf_counter()
+    await action()
+    return time.perf_counter() - t0
+
+
+async def _first_map(page: Any, url: str) -> float:
+    t0 = time.perf_counter()
+    await page.goto(url, wait_until="domcontentloaded")
+    await wait_for_paths(page, minimum=251, timeout_ms=180_000)
+    return time.perf_counter() - t0
+
+
+async def _indicator_changes(page: Any, repeats: int, counter: _Bytes | None = None
+                             ) -> tuple[list[float], list[int]]:
+    from mapping.indicators import catalogue
+
+    cat = catalogue()
+    times: list[float] = []
+    sent: list[int] = []
+    for i in range(repeats):
+        label = cat[INDICATORS[i % 2]].label_in("fr")
+        before = counter.total if counter else 0
+        times.append(await _timed(partial(
+            redrawn, page, partial(choose_option, page, _ui_label("indicator"), label))))
+        if counter:
+            await page.wait_for_timeout(200)
+            sent.append(counter.total - before)
+    return times, sent
+
+
+async def _planner(page: Any, url: str, repeats: int, counter: _Bytes) -> dict[str, Any]:
+    """The planner's journey on the app's map page; returns the timings."""
+    from mapping.datasets import load_communes
+
+    names = load_communes().set_index("code")["name_fr"]
+    out: dict[str, Any] = {"first_map": await _first_map(page, url)}
+    await wait_idle(page)
+    out["indicator"], out["bytes"] = await _indicator_changes(page, repeats, counter)
+    prov: list[float] = []
+    for i in range(repeats):
+        prov.append(await _timed(partial(redrawn, page, partial(
+            choose_option, page, _ui_label("province"), PROVINCES[i % 2]))))
+        await page.keyboard.press("Escape")
+        await redrawn(page, page.get_by_role("button", name=_t("ui.reset")).first.click)
+    out["province"] = prov
+    clicks: list[float] = []
+    for i in range(repeats):
+        nth = 10 + 37 * i
+        code = await page.evaluate(
+            f"() => document.querySelectorAll('path.cs-commune')[{nth}].getAttribute('data-code')")
+        heading = page.get_by_role("heading", name=re.compile(re.escape(str(names[code]))))
+
+        async def click(nth: int = nth, heading: Any = heading) -> None:
+            await click_commune(page, nth)
+            await heading.first.wait_for(timeout=60_000)
+            await wait_idle(page)
+
+        clicks.append(await _timed(click))
+    out["click"] = clicks
+    return out
+
+
+async def _access(page: Any, url: str) -> dict[str, float]:
+    """Add a collège on the access page, then ask for the best 3 sites."""
+    await page.goto(f"{url}/access?prov=07.161&lang=fr", wait_until="domcontentloaded")
+    await wait_for_paths(page, minimum=35, timeout_ms=180_000)
+    await wait_idle(page)
+    await page.get_by_role("tab", name="Scénario").click()
+    box = await page.locator(".cs-mapview").first.bounding_box()
+    await page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.55)
+    await page.get_by_text(re.compile(r"Point cliqué : -\d+\.\d+, \d+\.\d+")).wait_for(
+        timeout=60_000)
+    await wait_idle(page)
+    metric = page.get_by_text("Moins de 15 ans nouvellement à ≤ 5 km")
+
+    async def add() -> None:
+        await page.get_by_role("button", name="Ajouter une école hypothétique : Collège").click()
+        await metric.wait_for(timeout=120_000)
+        await wait_idle(page)
+
+    out = {"add": await _timed(add)}
+    await page.get_by_role("tab", name="Sites suggérés").click()
+
+    async def sites() -> None:
+        await page.get_by_role("button", name="Suggérer des sites").click()
+        await page.get_by_text(re.compile(r"Résolu en [\d.]+ s")).wait_for(timeout=120_000)
+        await wait_idle(page)
+
+    out["sites"] = await _timed(sites)
+    return out
+
+
+def _page_server(source: str, folder: Path) -> Any:
+    (folder / "page.py").write_text(source, encoding="utf-8")
+    env = {"PYTHONPATH": str(PROJECT_ROOT), "STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "true"}
+    return app_server(app=folder / "page.py", env=env, timeout_s=120)
+
+
+async def _old_path(browser: Any, repeats: int) -> list[float]:
+    with tempfile.TemporaryDirectory() as tmp, _page_server(
+            OLD_PAGE.format(ids=INDICATORS[::-1]), Path(tmp)) as server:
+        ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
+        page = await ctx.new_page()
+        await _first_map(page, server.url)
+        await wait_idle(page)
+        times: list[float] = []
+        from mapping.indicators import catalogue
+
+        cat = catalogue()
+        for i in range(repeats):
+            label = cat[INDICATORS[i % 2]].label_in("fr")
+            before = await map_signature(page)
+            t0 = time.perf_counter()
+            await page.locator('[data-testid="stSelectbox"]').first.click()
+            await page.get_by_role("option", name=label).click()
+            from benchmarks.browser import wait_for_redraw
+
+            await wait_for_redraw(page, before)
+            await wait_idle(page)
+            times.append(time.perf_counter() - t0)
+        await ctx.close()
+        return times
+
+
+async def _stress(browser: Any) -> tuple[float, float | None]:
+    with tempfile.TemporaryDirectory() as tmp, _page_server(
+            STRESS_PAGE.format(n_points=STRESS_POINTS), Path(tmp)) as server:
+        ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
+        page = await ctx.new_page()
+        await page.goto(server.url, wait_until="domcontentloaded")
+        await page.wait_for_selector(".cs-mapview[data-ready='1']", timeout=180_000)
+        # a second visit: the server's cache is warm, the browser's is not (new context)
+        await ctx.close()
+        ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
+        page = await ctx.new_page()
+        t0 = time.perf_counter()
+        await page.goto(server.url, wait_until="domcontentloaded")
+        canvas = page.locator(f"canvas.cs-points[data-count='{STRESS_POINTS}']")
+        await canvas.wait_for(timeout=180_000)
+        wall = time.perf_counter() - t0
+        # one redraw of every point (a pan), timed inside the browser
+        await page.evaluate("() => document.querySelector('.cs-mapview').csView.map"
+                            ".panBy([40, 0], {animate: false})")
+        await page.wait_for_timeout(200)
+        draw = await canvas.get_attribute("data-draw-ms")
+        await ctx.close()
+        return wall, float(draw) if draw else None
+
+
+async def mapview_figures(quick: bool = False, env: dict[str, str] | None = None
+                          ) -> list[Figure]:
+    """The issue-15 figures: journeys on the app, the old path, 10,000 points.
+
+    Returns
+    -------
+    list of Figure
+    """
+    from playwright.async_api import async_playwright
+
+    repeats = 2 if quick else 5
+    figures: list[Figure] = []
+    async with async_playwright() as pw:
+        browser = await launch_chromium(pw)
+        try:
+            new: dict[str, Any] = {}
+            try:
+                with app_server(env=env) as server:
+                    ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
+                    page = await ctx.new_page()
+                    counter = _Bytes(page)
+                    t0 = time.perf_counter()
+                    await page.goto(server.url, wait_until="domcontentloaded")
+                    await wait_for_paths(page, minimum=251, timeout_ms=180_000)
+                    figures.append(Figure(
+                        "mapview.cold_start_s", "cold start to 251 shapes drawn (persistent map)",
+                        time.perf_counter() - server.started, "s",
+                        f"process start -> 251 shapes; first page open -> shapes "
+                        f"{time.perf_counter() - t0:.2f} s"))
+                    await ctx.close()
+                    ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
+                    page = await ctx.new_page()
+                    counter = _Bytes(page)
+                    cpu0 = server.cpu_seconds()
+                    new = await _planner(page, server.url, repeats, counter)
+                    cpu1 = server.cpu_seconds()
+                    new["cpu"] = (cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None
+                    new["steps"] = 1 + 3 * repeats
+                    new.update(await _access(page, server.url))
+                    await ctx.close()
+            except Exception as exc:
+                figures.append(failed("mapview.journeys", "planner and access journeys", "s", exc))
+            if new:
+                figures += [
+                    Figure("mapview.first_map_s", "open the map page -> 251 shapes (warm server)",
+                           new["first_map"], "s", "new browser context, server cache warm"),
+                    Figure("mapview.indicator_s", "indicator change -> redrawn (median)",
+                           _median(new["indicator"]), "s", f"{repeats} changes; goal <= 0.25 s"),
+                    Figure("mapview.province_s", "province filter -> redrawn (median)",
+                           _median(new["province"]), "s", f"{repeats} filters; goal <= 0.3 s"),
+                    Figure("mapview.click_panel_s", "commune click -> panel (median)",
+                           _median(new["click"]), "s", f"{repeats} clicks; goal <= 0.3 s"),
+                    Figure("mapview.bytes_per_indicator_change", "bytes sent per indicator change",
+                           _median([float(b) for b in new["bytes"]]), "bytes",
+                           "websocket frames server -> browser, median; goal <= 20 KB"),
+                    Figure("mapview.server_cpu_per_journey_s",
+                           "app server CPU per planner journey", new.get("cpu"), "s",
+                           f"open map, {repeats} indicator changes, {repeats} province filters, "
+                           f"{repeats} commune clicks; goal <= 0.5 s"),
+                ]
+                if "add" in new:
+                    figures.append(Figure("mapview.add_school_s", "add a school -> result",
+                                          new["add"], "s", "access page, Chichaoua; goal <= 1 s"))
+                    figures.append(Figure("mapview.best_sites_s", "best 3 sites -> result",
+                                          new["sites"], "s", "goal <= 1.5 s"))
+            try:
+                old = await _old_path(browser, repeats)
+                figures.append(Figure("mapview.old_indicator_s",
+                                      "indicator change, previous streamlit-folium path (median)",
+                                      _median(old), "s", f"{repeats} changes, same inputs"))
+                if new and _median(new["indicator"]):
+                    ratio = (_median(old) or 0) / (_median(new["indicator"]) or 1)
+                    figures.append(Figure("mapview.indicator_speedup_x",
+                                          "indicator change: previous path / persistent map",
+                                          round(ratio, 1), "x", "same run, same machine"))
+            except Exception as exc:
+                figures.append(failed("mapview.old_indicator_s", "previous path", "s", exc))
+            try:
+                wall, draw = await _stress(browser)
+                figures.append(Figure("mapview.points_10k_s",
+                                      f"{STRESS_POINTS} points: page open -> drawn", wall, "s",
+                                      "new browser context (downloads the point file); "
+                                      "goal <= 1 s for the draw"))
+                figures.append(Figure("mapview.points_10k_draw_ms",
+                                      f"{STRESS_POINTS} points: one canvas redraw", draw, "ms",
+                                      "measured in the browser (performance.now)"))
+            except Exception as exc:
+                figures.append(failed("mapview.points_10k_s", "10,000 points", "s", exc))
+        finally:
+            await browser.close()
+    return figures
