@@ -107,10 +107,11 @@ def commune_styles(communes: web.Choropleth | web.Categories, lang: str,
                                            ranks=communes.ranks, region_size=communes.region_size)
         return styles, legend_html(ind, cls, lang, int((cls.classes < 0).sum()))
     colors = {c: communes.colors[k] for c, k in zip(codes, communes.categories, strict=True)}
-    labels = {c: _tip_text(tip) for c, tip in zip(codes, communes.tips, strict=True)}
+    # the first tooltip line repeats the commune names the browser takes from the geometry
+    labels = {c: _tip_text(tip).partition("\n")[2]
+              for c, tip in zip(codes, communes.tips, strict=True)}
     flags = {c: payload.FLAG_DASHED for c, d in zip(codes, communes.dashed or [], strict=False)
              if d}
-    # the first tooltip line repeats the commune name drawn from the geometry: drop it
     return payload.commune_styles(geom, colors, labels, flags=flags), communes.legend
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -27,7 +26,8 @@ from mapping.exports import to_csv
 from mapping.i18n import t as _t
 from mapping.indicators import catalogue
 from mapping.web import LegendRow, commune_name, esc, legend_box, region_rank
-from ui import components, state
+from ui import state
+from ui.mapview import render as mapview
 
 T = state.t
 LANG = state.lang()
@@ -66,11 +66,10 @@ def _show_choropleth(web_sel: gpd.GeoDataFrame, ind: Indicator, values: pd.Serie
     frame[ind.id] = frame["code"].map(values).astype(float)
     cls = classify(frame[ind.id].to_numpy(), "quantiles", 5,
                    higher_is_better=ind.higher_is_better)
-    m = web.assemble_map(
-        LANG, web.Choropleth(frame, ind, cls, ranks=ranks, region_size=int(ranks.notna().sum())),
-        provinces=state.web_provinces(), tiles_url=state.tiles_url(),
+    mapview.show_map(
+        key, web.Choropleth(frame, ind, cls, ranks=ranks, region_size=int(ranks.notna().sum())),
+        height=520,
     )
-    components.show_map(m, key=key, height=520)
 
 
 # --- data and selection ---------------------------------------------------------------------
@@ -255,7 +254,7 @@ if section == "readiness":
 # --- typology -------------------------------------------------------------------------------
 
 
-def _typology_map(typo: pd.DataFrame, measure: str) -> folium.Map:
+def _typology_layer(typo: pd.DataFrame, measure: str) -> web.Categories:
     frame = web_sel.merge(typo, left_on="code", right_index=True, how="left",
                           suffixes=("", "_t"))
     tips = []
@@ -274,12 +273,10 @@ def _typology_map(typo: pd.DataFrame, measure: str) -> folium.Map:
                 f'<br>{esc(T("remote.typo.children"))} : '
                 f'{esc(_fmt(row.school_age_total_est, 0))}</div>')
         tips.append(tip)
-    layer = web.Categories(
+    return web.Categories(
         frame, [str(c) for c in frame["typology"]], ty.CLASS_COLORS, tips,
         name=T("remote.typo.layer"), dashed=[bool(a) for a in frame["access_assumed"]],
     )
-    return web.assemble_map(LANG, layer, provinces=state.web_provinces(),
-                            tiles_url=state.tiles_url())
 
 
 def _legend(counts: pd.DataFrame, show_no_figure: bool, n_assumed: int) -> str:
@@ -344,7 +341,7 @@ if section == "typology":
         st.caption(T("remote.typo.assumed_note", n=n_assumed))
     map_col, legend_col = st.columns([3, 1])
     with map_col:
-        components.show_map(_typology_map(typo, measure), key="remote_typology_map", height=540)
+        mapview.show_map("remote_typology_map", _typology_layer(typo, measure), height=540)
     with legend_col:
         show_no_figure = rule == "no_figure" or bool(counts.loc[ty.NO_FIGURE, "communes"])
         st.markdown(_legend(counts, show_no_figure, n_assumed), unsafe_allow_html=True)
