@@ -24,12 +24,12 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 # PostgreSQL/PostGIS for the store tests, nginx for the multi-user deployment test,
 # gdal-bin (ogrinfo) as an independent OGC API client.
 DEBIAN_PACKAGES := chromium fonts-noto-core fonts-dejavu-core postgresql postgresql-15-postgis-3 \
-	nginx gdal-bin
+	nginx gdal-bin npm
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || [ ! -f $(ARABIC_FONT) ] \
 	    || [ ! -x /usr/lib/postgresql/15/bin/initdb ] || ! command -v nginx >/dev/null 2>&1 \
 	    || [ ! -f /usr/share/postgresql/15/extension/postgis.control ] \
-	    || ! command -v ogrinfo >/dev/null 2>&1; then \
+	    || ! command -v ogrinfo >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	    $(DEBIAN_PACKAGES); \
@@ -38,7 +38,13 @@ system-deps:
 run: $(VENV)/.runtime  ## install, then start the app on the embedded data
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: system-deps $(VENV)/.dev  ## install, then run lint, types and the whole test suite
+# axe-core (npm registry) for the accessibility audit of the browser tests, in a git-ignored folder.
+AXE_VERSION := 4.14.1
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+$(AXE): | system-deps
+	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
+
+test: system-deps $(VENV)/.dev $(AXE)  ## install, then run lint, types and the whole test suite
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest

@@ -92,10 +92,17 @@ RTL_CSS = """
 """
 
 #: Streamlit's file uploader has no setting for its own texts: they are replaced here.
+#: Captions and help texts are darkened to reach WCAG AA contrast (4.5:1) on white.
 UPLOADER_CSS = """
 <style>
-  [data-testid="stFileUploaderDropzone"] button span { font-size: 0; }
-  [data-testid="stFileUploaderDropzone"] button span::after {
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+  [data-testid="stWidgetLabel"] small, [data-testid="stFileUploaderDropzoneInstructions"] {
+    color: #555555 !important; opacity: 1 !important;
+  }
+  [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {
+    font-size: 0;
+  }
+  [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
     content: "{button}"; font-size: 0.875rem;
   }
   [data-testid="stFileUploaderDropzoneInstructions"] > div > span,
