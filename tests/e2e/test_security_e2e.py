@@ -162,19 +162,30 @@ async def _sidebar_text_input(s: Session, label: str, value: str) -> None:
 def test_hostile_school_fields_show_as_text_in_popups(hostile_app: str) -> None:
     async def check(s: Session) -> list[str]:
         frame = await _open_map(s, f"{hostile_app}/?q={COMMUNE_NAME}&sector=private")
-        markers = frame.locator("path.leaflet-interactive:not(.cs-commune)")
-        await markers.first.wait_for()
+        await frame.locator("canvas.cs-points[data-layer='schools']").wait_for()
+        # school points are drawn on a canvas: click each at its position on the page
+        positions = await s.page.evaluate(
+            """() => {
+                const v = document.querySelector('.cs-mapview').csView;
+                const b = v.layers.get('schools').layer.body;
+                const r = v.mapDiv.getBoundingClientRect();
+                return b.x.map((x, i) => {
+                    const p = v.map.latLngToContainerPoint([b.y[i], x]);
+                    return [r.left + p.x, r.top + p.y];
+                });
+            }""")
+        assert positions
         texts: list[str] = []
-        for i in range(await markers.count()):
-            await markers.nth(i).click(force=True)
-            popup = frame.locator(".leaflet-popup-content").last
+        for x, y in positions:
+            await s.page.mouse.click(x, y)
+            popup = frame.locator(".cs-point-popup .leaflet-popup-content").last
             await popup.wait_for()
             texts.append(await popup.inner_text())
             # no element of a payload inside the popup
             assert await frame.locator(".leaflet-popup-content img, "
                                        ".leaflet-popup-content svg, "
                                        ".leaflet-popup-content script").count() == 0
-            # close it: an open popup may cover the next marker
+            # close it: an open popup may cover the next point
             await frame.locator(".leaflet-popup-close-button").last.dispatch_event("click")
             await popup.wait_for(state="detached")
         await s.assert_clean()
