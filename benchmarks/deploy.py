@@ -20,7 +20,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -258,12 +258,38 @@ async def _first_map(page: object, url: str, step: object) -> None:
         await wait_idle(page)
 
 
+async def _warm_up(url: str, routes: list[str]) -> None:
+    """Open the map once on each app process, so the figures leave out cold starts."""
+    from playwright.async_api import async_playwright
+
+    from benchmarks.browser import launch_chromium
+
+    async with async_playwright() as pw:
+        browser = await launch_chromium(pw)
+        try:
+            for route in routes:
+                ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
+                await ctx.add_cookies([{"name": "carte_route", "value": route, "url": url}])
+                ctx.set_default_timeout(300_000)
+                page = await ctx.new_page()
+                await _first_map(page, url, _untimed)
+                await ctx.close()
+        finally:
+            await browser.close()
+
+
+@contextlib.asynccontextmanager
+async def _untimed(_label: str) -> AsyncIterator[None]:
+    yield
+
+
 def bench_deploy(sessions: int = 20, process_counts: tuple[int, ...] = (1, 2)) -> list[Figure]:
     """First-map p50/p95 and errors of *sessions* concurrent browsers through nginx.
 
     One PostGIS; for each count in *process_counts*, that many app processes
     behind the proxy (sticky route cookie: each browser gets its own random
-    route). The figures depend on the machine (2 shared cores here).
+    route). Each process first opens the map once (warm-up, not timed), so
+    the figures compare serving, not cold starts. They depend on the machine.
     """
     import asyncio
 
@@ -273,11 +299,12 @@ def bench_deploy(sessions: int = 20, process_counts: tuple[int, ...] = (1, 2)) -
     with postgis_cluster() as url:
         for n in process_counts:
             with deployment(n, database_url=url) as dep:
+                asyncio.run(_warm_up(dep.url, routes_to_each_backend(dep.url, n)))
                 result = asyncio.run(run_sessions(dep.url, {"first map": _first_map},
                                                   sessions=sessions, ramp_s=0.25))
             times = result.times()
             note = (f"{sessions} concurrent Chromium sessions through nginx (route cookie) "
-                    f"over {n} streamlit process(es), one PostGIS")
+                    f"over {n} warmed-up streamlit process(es), one PostGIS")
             figures += [
                 Figure(f"deploy.{n}proc.first_map_p50_s", f"first map p50, {n} process(es)",
                        percentile(times, 50), "s", note),

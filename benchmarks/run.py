@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import benchmarks as bench  # the steps are looked up in the package: tests replace them there
 from benchmarks.data import ATLAS_INDICATORS
+from benchmarks.deploy import bench_deploy
 from benchmarks.planning import bench_planning
 from benchmarks.report import Figure, Report, failed
 
@@ -62,6 +63,7 @@ def run_all(
     if browser:
         guarded("browser", "browser.cold_start_s",
                 lambda: asyncio.run(bench.browser_figures(quick=quick)))
+        guarded("deploy", "deploy.2proc.errors", lambda: bench_deploy(4 if quick else 20))
     if load:
         guarded("load", "load.errors", lambda: bench.load_figures(sessions=4 if quick else 20))
     return report
