@@ -70,7 +70,10 @@ def frame_key(frame: pd.DataFrame) -> str:
     """A content hash of *frame* (without geometry), to cache what is derived from it."""
     data = frame.drop(columns=[frame.geometry.name]) if isinstance(frame, gpd.GeoDataFrame) \
         else frame
-    h = pd.util.hash_pandas_object(data.astype(str), index=True).to_numpy()
+    try:
+        h = pd.util.hash_pandas_object(data, index=True).to_numpy()
+    except TypeError:  # unhashable cells (lists, dicts): hash their text
+        h = pd.util.hash_pandas_object(data.astype(str), index=True).to_numpy()
     return hashlib.sha256(h.tobytes()).hexdigest()[:16]
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from mapping import web
+from mapping.catalogue import Indicator
 from mapping.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES, classify
 from mapping.i18n import t
 from mapping.registry import quality_shares
-from ui import commune_panel, indicator_picker, state
+from ui import commune_panel, indicator_picker, state, viewstate
 from ui.mapview import render as mapview
 
 lang = state.lang()
@@ -27,66 +30,7 @@ if err := state.extra_schools_error():
     st.warning(state.t("ui.extra_schools_error", path="$" + state.EXTRA_SCHOOLS_ENV,
                        message=err))
 
-c1, c2, c3 = st.columns([3, 2, 1])
-with c1:
-    indicator = indicator_picker.pick("m_indicator")
-with c2:
-    if st.session_state.get("m_scheme") not in SCHEMES:
-        st.session_state["m_scheme"] = "quantiles"
-    scheme = st.selectbox(state.t("map.scheme"), list(SCHEMES), key="m_scheme",
-                          format_func=lambda s: t(f"map.scheme.{s}", lang))
-with c3:
-    if not MIN_CLASSES <= int(st.session_state.setdefault("m_k", 5)) <= MAX_CLASSES:
-        st.session_state["m_k"] = 5
-    k = st.slider(state.t("map.classes"), MIN_CLASSES, MAX_CLASSES, key="m_k",
-                  disabled=scheme == "manual")
-
-manual_breaks: list[float] | None = None
-if scheme == "manual":
-    st.text_input(state.t("map.breaks"), key="m_breaks", placeholder="10; 20; 50")
-    manual_breaks = []
-    for part in str(st.session_state.get("m_breaks") or "").replace(",", ".").split(";"):
-        if not part.strip():
-            continue
-        try:
-            manual_breaks.append(float(part))
-        except ValueError:
-            st.error(state.t("map.breaks_invalid", value=part.strip()))
-            manual_breaks = []
-            break
-
-if indicator.year != 2024:
-    st.warning(state.t("map.year_note", year=indicator.year,
-                       note=indicator.note.get(lang, "")))
-elif indicator.estimated:
-    st.info(state.t("map.estimated_note", note=indicator.note.get(lang, "")))
-
-full = state.web_table()
-selection = state.selection()
-mask = selection.commune_mask(full).to_numpy()
-shown = full[mask]
-if shown.empty:
-    st.warning(state.t("ui.none_selected"))
-    st.stop()
-
-values = pd.to_numeric(full[indicator.id], errors="coerce")
-ranks = pd.Series(web.region_rank(values).to_numpy(), index=full["code"].to_numpy())
-try:
-    if scheme == "manual" and not manual_breaks:
-        classification = classify(values[mask], "quantiles", k,
-                                  higher_is_better=indicator.higher_is_better)
-    else:
-        classification = classify(values[mask], scheme, k,
-                                  higher_is_better=indicator.higher_is_better,
-                                  manual_breaks=manual_breaks)
-except ValueError as exc:
-    st.error(state.t("ui.error", message=str(exc)))
-    st.stop()
-
-schools = state.selected_schools()
-choropleth = web.Choropleth(shown, indicator, classification, ranks=ranks,
-                            region_size=int(values.notna().sum()))
-known_codes = set(full["code"])
+known_codes: set[str] = set()
 
 
 def _on_map_event() -> None:
@@ -96,8 +40,76 @@ def _on_map_event() -> None:
 
 
 @st.fragment
-def _map_and_panel() -> None:
-    """The map and the commune panel: a click reruns only this part of the page."""
+def _map_view() -> None:
+    """Indicator, classes, map and commune panel: changing the indicator or clicking a
+    commune reruns only this part of the page (the sidebar filters rerun the page)."""
+    c1, c2, c3 = st.columns([3, 2, 1])
+    with c1:
+        indicator = indicator_picker.pick("m_indicator")
+    with c2:
+        if st.session_state.get("m_scheme") not in SCHEMES:
+            st.session_state["m_scheme"] = "quantiles"
+        scheme = st.selectbox(state.t("map.scheme"), list(SCHEMES), key="m_scheme",
+                              format_func=lambda s: t(f"map.scheme.{s}", lang))
+    with c3:
+        if not MIN_CLASSES <= int(st.session_state.setdefault("m_k", 5)) <= MAX_CLASSES:
+            st.session_state["m_k"] = 5
+        k = st.slider(state.t("map.classes"), MIN_CLASSES, MAX_CLASSES, key="m_k",
+                      disabled=scheme == "manual")
+
+    manual_breaks: list[float] | None = None
+    if scheme == "manual":
+        st.text_input(state.t("map.breaks"), key="m_breaks", placeholder="10; 20; 50")
+        manual_breaks = []
+        for part in str(st.session_state.get("m_breaks") or "").replace(",", ".").split(";"):
+            if not part.strip():
+                continue
+            try:
+                manual_breaks.append(float(part))
+            except ValueError:
+                st.error(state.t("map.breaks_invalid", value=part.strip()))
+                manual_breaks = []
+                break
+
+    if indicator.year != 2024:
+        st.warning(state.t("map.year_note", year=indicator.year,
+                           note=indicator.note.get(lang, "")))
+    elif indicator.estimated:
+        st.info(state.t("map.estimated_note", note=indicator.note.get(lang, "")))
+
+    full = state.web_table()
+    selection = state.selection()
+    mask = selection.commune_mask(full).to_numpy()
+    shown = full[mask]
+    if shown.empty:
+        st.warning(state.t("ui.none_selected"))
+        st.stop()
+
+    values = pd.to_numeric(full[indicator.id], errors="coerce")
+    ranks = pd.Series(web.region_rank(values).to_numpy(), index=full["code"].to_numpy())
+    try:
+        if scheme == "manual" and not manual_breaks:
+            classification = classify(values[mask], "quantiles", k,
+                                      higher_is_better=indicator.higher_is_better)
+        else:
+            classification = classify(values[mask], scheme, k,
+                                      higher_is_better=indicator.higher_is_better,
+                                      manual_breaks=manual_breaks)
+    except ValueError as exc:
+        st.error(state.t("ui.error", message=str(exc)))
+        st.stop()
+
+    schools = state.selected_schools()
+    choropleth = web.Choropleth(shown, indicator, classification, ranks=ranks,
+                                region_size=int(values.notna().sum()))
+    known_codes.clear()
+    known_codes.update(full["code"])
+    _map_and_panel(choropleth, schools, indicator)
+    viewstate.sync_query()  # a fragment run does not reach the app's own sync
+
+
+def _map_and_panel(choropleth: web.Choropleth, schools: Any, indicator: Indicator) -> None:
+    """The map and the commune panel."""
     map_col, panel_col = st.columns([3, 2])
     code = st.session_state.get("commune")
     with map_col:
@@ -131,4 +143,6 @@ def _map_and_panel() -> None:
             st.info(state.t("map.click_hint"))
 
 
-_map_and_panel()
+
+
+_map_view()
