@@ -23,7 +23,10 @@ def add_parser(sub: Any) -> None:
                    help="write the per-row report (CSV) to this file")
     v.add_argument("--rejected", type=Path, default=None,
                    help="write the rejected rows with their reasons (CSV) to this file")
-    v.add_argument("--max-mb", type=float, default=50.0, help="size limit in MB (default 50)")
+    v.add_argument("--max-mb", type=float, default=None,
+                   help="size limit in MiB (default 50, or MAPPING_REGISTRY_MAX_BYTES)")
+    v.add_argument("--part", default=None,
+                   help="sheet, layer or shapefile to read (default: the first with data)")
     v.set_defaults(run=run_validate)
 
     b = reg.add_parser("build-default", help="rebuild data/schools/registry_default.csv")
@@ -39,9 +42,12 @@ def run_validate(args: argparse.Namespace) -> int:
     """Validate a file; exit 1 when any row is rejected, else 0."""
     from mapping.registry import format_summary, read_registry
 
-    result = read_registry(args.file, args.file.name, crs=args.crs,
-                           max_bytes=int(args.max_mb * 1_000_000))
+    max_bytes = None if args.max_mb is None else int(args.max_mb * 1024 * 1024)
+    result = read_registry(args.file, args.file.name, crs=args.crs, max_bytes=max_bytes,
+                           part=args.part)
     print(f"file: {args.file}")
+    if result.parts:
+        print(f"read: {result.part} (of {', '.join(result.parts)})")
     print(format_summary(result.summary))
     if result.unsure:
         print("column detection unsure; missing: " + ", ".join(result.missing))

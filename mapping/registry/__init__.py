@@ -17,8 +17,11 @@ from mapping.registry.default import load_default_registry
 from mapping.registry.errors import RegistryError
 from mapping.registry.frame import empty_registry, quality_shares, to_registry
 from mapping.registry.importer import RegistryImport, format_summary, read_registry
+from mapping.registry.limits import MAX_BYTES, Limits
 
 __all__ = [
+    "MAX_BYTES",
+    "Limits",
     "RegistryError",
     "RegistryImport",
     "empty_registry",

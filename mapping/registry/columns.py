@@ -134,8 +134,10 @@ class ColumnDetection:
     missing: tuple[str, ...]
 
 
-def detect_columns(headers: Iterable[object]) -> ColumnDetection:
+def detect_columns(headers: Iterable[object], has_geometry: bool = False) -> ColumnDetection:
     """Map source headers to registry fields.
+
+    With *has_geometry* (a vector file's points) no coordinate column is needed.
 
     Examples
     --------
@@ -159,7 +161,7 @@ def detect_columns(headers: Iterable[object]) -> ColumnDetection:
     if "cycle" not in taken:
         missing.append("cycle")
     located = {"lon", "lat"} <= taken or {"x", "y"} <= taken
-    if not located and not taken & {"commune_code", "commune_name"}:
+    if not located and not has_geometry and not taken & {"commune_code", "commune_name"}:
         missing.append("lon/lat, x/y, commune_code or commune_name")
     if not taken & {"name_fr", "name_ar", "school_id"}:
         missing.append("name_fr, name_ar or school_id")

@@ -119,6 +119,9 @@ class Coordinates:
         ``True`` when the CRS was detected from the values rather than given.
     swapped
         Rows whose lat/lon looked swapped (and were swapped back).
+    given_x, given_y, column
+        The values as the file gave them and the (target) column they came
+        from, for messages.
     """
 
     lon: np.ndarray
@@ -126,6 +129,9 @@ class Coordinates:
     crs: str
     detected: bool
     swapped: np.ndarray
+    given_x: np.ndarray | None = None
+    given_y: np.ndarray | None = None
+    column: str = "lon"
 
 
 def resolve(a: np.ndarray, b: np.ndarray, crs: str | None) -> Coordinates:

@@ -13,8 +13,9 @@ from mapping.registry.columns import TARGETS, detect_columns
 from mapping.registry.errors import RegistryError
 from mapping.registry.frame import content_key, to_registry
 from mapping.registry.join import commune_index
+from mapping.registry.limits import Limits, current
 from mapping.registry.ministry import is_ministry, prepare
-from mapping.registry.readers import MAX_BYTES, read_bytes
+from mapping.registry.readers import read_bytes
 from mapping.registry.validate import validate_table
 
 
@@ -45,6 +46,12 @@ class RegistryImport:
         Needed fields no column provided (when unsure).
     ministry
         Whether the file was read as a Ministry list.
+    columns
+        The file's columns, as read.
+    parts
+        Every sheet, layer or shapefile the file holds (empty for plain tables).
+    part
+        The one that was read (pass another as ``part`` to read it).
     """
 
     schools: gpd.GeoDataFrame
@@ -56,6 +63,8 @@ class RegistryImport:
     missing: tuple[str, ...] = ()
     ministry: bool = False
     columns: list[str] = field(default_factory=list)
+    parts: tuple[str, ...] = ()
+    part: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -68,13 +77,14 @@ def _bytes(source: bytes | Path, filename: str, max_bytes: int) -> bytes:
         return bytes(source)
     path = Path(source)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise RegistryError(f"the file {filename!r} is {size:,} bytes, above the "
-                                f"{max_bytes:,}-byte limit; split it or raise the limit")
-        return path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise RegistryError(f"cannot read {filename!r}: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:
+        raise RegistryError(f"the file {filename!r} is larger than the {max_bytes:,}-byte "
+                            "limit; split it or raise the limit")
+    return data
 
 
 def read_registry(
@@ -84,7 +94,9 @@ def read_registry(
     crs: str | None = None,
     column_map: dict[str, str] | None = None,
     region: Region | None = None,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int | None = None,
+    part: str | None = None,
+    limits: Limits | None = None,
 ) -> RegistryImport:
     """Read, validate and join a school registry file.
 
@@ -103,7 +115,13 @@ def read_registry(
     region
         The loaded region; loaded from ``data/`` when ``None``.
     max_bytes
-        Refuse larger files.
+        Refuse larger files (default :attr:`Limits.max_bytes`, i.e.
+        :data:`~mapping.registry.limits.MAX_BYTES` unless overridden).
+    part
+        Sheet, layer or shapefile to read (default: the first holding data;
+        the others are named in warnings and listed in ``parts``).
+    limits
+        Reading limits (default: :func:`mapping.registry.limits.current`).
 
     Returns
     -------
@@ -122,13 +140,15 @@ def read_registry(
     >>> read_registry(data, "test.csv").summary["accepted"]
     1
     """
-    data = _bytes(source, filename, max_bytes)
+    lim = (limits or current()).with_bytes(max_bytes)
+    filename = Path(str(filename).replace("\\", "/")).name or "the file"
+    data = _bytes(source, filename, lim.max_bytes)
     try:
-        raw = read_bytes(data, filename, max_bytes)
-    except RegistryError:
+        raw = read_bytes(data, filename, limits=lim, part=part)
+    except (RegistryError, MemoryError, RecursionError):
         raise
     except Exception as exc:  # third-party parsers raise many types on corrupt input
-        raise RegistryError(f"cannot read {filename!r}: {type(exc).__name__}: {exc}") from exc
+        raise RegistryError(f"cannot read {filename!r}: {type(exc).__name__}") from exc
     columns = [str(c) for c in raw.table.columns]
     ministry = False
     default_sector = None
@@ -146,7 +166,7 @@ def read_registry(
         raw, cmap = prepare(raw, filename)
         unsure, missing, ministry, default_sector = False, (), True, "public"
     else:
-        detection = detect_columns(columns)
+        detection = detect_columns(columns, has_geometry=raw.has_geometry)
         cmap, unsure, missing = detection.column_map, detection.unsure, detection.missing
     region = region or load_region()
     index = commune_index(region.communes)
@@ -173,11 +193,13 @@ def read_registry(
         "warnings": int((issues["severity"] == "warning").sum()),
         "joined": {str(k): int(v) for k, v in result.join_method.value_counts().items()},
         "with_point": int(schools.geometry.notna().sum()),
+        "parts": list(raw.parts),
+        "part": raw.part,
     }
     return RegistryImport(
         schools=schools, rejected=result.rejected, issues=issues, summary=summary,
         column_map=cmap, unsure=unsure, missing=tuple(missing), ministry=ministry,
-        columns=columns,
+        columns=columns, parts=raw.parts, part=raw.part,
     )
 
 

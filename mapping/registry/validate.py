@@ -7,6 +7,7 @@ rows with only ``warning`` lines are accepted (after the fix the message says).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,7 +15,13 @@ import numpy as np
 import pandas as pd
 
 from mapping.registry.columns import normalise_cycle, normalise_kind, normalise_sector
-from mapping.registry.coords import Coordinates, in_region_box, parse_numbers, resolve
+from mapping.registry.coords import (
+    Coordinates,
+    in_region_box,
+    is_geographic,
+    parse_numbers,
+    resolve,
+)
 from mapping.registry.join import CommuneIndex, point_communes
 from mapping.registry.readers import RawTable
 from mapping.schema import CYCLES, QUALITY_LEVELS, REGISTRY_COLUMNS
@@ -30,7 +37,9 @@ CODES: dict[str, tuple[str, str]] = {
     "bad_coordinates": ("warning", "coordinate {value!r} is not a number; ignored"),
     "incomplete_coordinates": ("warning", "only one coordinate given; ignored"),
     "swapped_lat_lon": ("warning", "latitude and longitude look swapped; swapped back"),
-    "outside_region": ("error", "point ({value}) is outside the Marrakech-Safi region"),
+    "outside_region": ("error", "point ({value}) read as {crs} is outside the Marrakech-Safi "
+                                "region; check the coordinate system (WGS84 EPSG:4326, Lambert "
+                                "Nord EPSG:26191 or Lambert Sud EPSG:26192) and the columns"),
     "outside_declared_commune": ("warning", "point lies in commune {fixed} not in the declared "
                                             "commune {value}; the point's commune is used"),
     "unknown_commune_code": ("warning", "unknown commune code {value!r}"),
@@ -47,7 +56,34 @@ CODES: dict[str, tuple[str, str]] = {
     "unknown_sector": ("warning", "unknown sector {value!r}; left empty (counted as public)"),
     "unknown_quality": ("warning", "unknown quality level {value!r}; replaced by {fixed!r}"),
     "bad_year": ("warning", "year {value!r} is not a year between 1900 and 2100; ignored"),
+    "thousands_separator": ("warning", "{value!r} read as {fixed} (a count is a whole number, so "
+                                       "the separator is taken for thousands); check it"),
+    "duplicate_header": ("warning", "the header {value!r} appears again in column {position} "
+                                    "(first in column {other}); that column is read as "
+                                    "{fixed!r}"),
+    "merged_lines": ("error", "lines {value} were read as one record ({fixed} lines): a quote "
+                              "is opened and not closed where it should be; fix the quotes and "
+                              "upload the file again"),
+    "multiline_cell": ("warning", "a quoted cell spans lines {value}; check that it is not "
+                                  "two records merged by a stray quote"),
+    "doubtful_encoding": ("warning", "the file is not UTF-8; it was read as {value} "
+                                     "(confidence {fixed}); if names look wrong, save it as "
+                                     "CSV UTF-8 and upload it again"),
+    "uncached_formula": ("warning", "cell {fixed} holds a formula with no saved result "
+                                    "({value!r}); read as empty; open the file in Excel or "
+                                    "LibreOffice, recalculate and save it"),
+    "part_left": ("warning", "{kind} {value!r} ({fixed}) was not read: one {kind} is read at a "
+                             "time; choose it or upload it as its own file"),
+    "non_point_geometry": ("warning", "{value} geometry reduced to a point inside it "
+                                      "(representative point); give the school's own point if "
+                                      "known"),
 }
+
+#: Count columns: whole numbers, where ``1,200`` and ``1.200`` mean 1200.
+COUNT_COLUMNS = ("classrooms", "seats", "pupils", "pupils_girls")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+#: Names the report adds to the rejected rows (user columns of the same name are renamed).
+RESERVED = ("row", "reasons")
 
 #: Upper plausibility limit of each count column.
 PLAUSIBLE_MAX = {"classrooms": 200, "seats": 10_000, "pupils": 10_000, "pupils_girls": 6_000}
@@ -141,6 +177,10 @@ def validate_table(
         if CODES[code][0] == "error":
             error[i] = True
 
+    for note in raw.notes:
+        rep.add(note.row, note.column, note.value, note.code, **note.extra)
+        if note.index is not None and CODES[note.code][0] == "error" and note.index < n:
+            error[note.index] = True
     out: dict[str, object] = {}
     # identity
     ids = _text(src, "school_id", n)
@@ -178,7 +218,7 @@ def validate_table(
     has_point = np.isfinite(lon) & np.isfinite(lat)
     pcode = point_communes(np.where(in_box, lon, np.nan), np.where(in_box, lat, np.nan),
                            communes)
-    commune, method = _communes(src, n, index, has_point, pcode, lon, lat, flag)
+    commune, method = _communes(src, n, index, has_point, pcode, coords, flag)
     keep_point = has_point & (pcode != None)  # noqa: E711  (object array)
     out["lon"] = np.where(keep_point, np.round(lon, 6), np.nan)
     out["lat"] = np.where(keep_point, np.round(lat, 6), np.nan)
@@ -198,6 +238,7 @@ def validate_table(
     issues = rep.frame()
     reasons = issues[issues["severity"] == "error"].groupby("row")["message"].agg("; ".join)
     rejected = table.loc[error].copy()
+    rejected.columns = pd.Index(_free_names([str(c) for c in rejected.columns]))
     rejected.insert(0, "row", rows[error])
     rejected["reasons"] = [reasons.get(int(r), "") for r in rows[error]]
     return Validated(
@@ -210,6 +251,17 @@ def validate_table(
 
 
 _Flag = Callable[..., None]
+
+
+def _free_names(columns: list[str]) -> list[str]:
+    """*columns* with names in :data:`RESERVED` renamed ``name (file)``."""
+    out: list[str] = []
+    for c in columns:
+        name = c
+        while name in RESERVED or (name != c and name in columns):
+            name = f"{name} (file)"
+        out.append(name)
+    return out
 
 
 def _coded(
@@ -240,6 +292,11 @@ def _numbers(src: dict[str, pd.Series], key: str, n: int, flag: _Flag) -> np.nda
     raw = src[key].tolist()
     for i in np.flatnonzero(bad):
         flag(int(i), key, raw[i], "bad_number")
+    if key in COUNT_COLUMNS:
+        for k, v in enumerate(raw):
+            if v is not None and _THOUSANDS.match(str(v).strip()):
+                values[k] = float(re.sub(r"\D", "", str(v)))
+                flag(k, key, v, "thousands_separator", fixed=f"{values[k]:,.0f}".replace(",", " "))
     if key == "year":
         wrong = np.isfinite(values) & ((values < 1900) | (values > 2100))
         for i in np.flatnonzero(wrong):
@@ -273,6 +330,7 @@ def _coordinates(
     raw: RawTable, src: dict[str, pd.Series], n: int, crs: str | None, flag: _Flag
 ) -> Coordinates | None:
     pairs = [("x", "y"), ("lon", "lat")]
+    ka = "lon"
     for ka, kb in pairs:
         if ka in src and kb in src:
             a, bad_a = parse_numbers(src[ka])
@@ -290,18 +348,27 @@ def _coordinates(
             return None
         a, b = raw.x.copy(), raw.y.copy()
         crs = crs or raw.crs
+        ka = "geometry"
     coords = resolve(a, b, crs)
+    coords.given_x, coords.given_y, coords.column = a, b, ka
     lost = np.isfinite(a) & np.isfinite(b) & ~np.isfinite(coords.lon)
     for i in np.flatnonzero(lost):
-        flag(int(i), "lon", f"{a[i]:g}, {b[i]:g}", "outside_region")
+        flag(int(i), ka, f"{a[i]:g}, {b[i]:g}", "outside_region", crs=coords.crs)
     for i in np.flatnonzero(coords.swapped):
         flag(int(i), "lat", f"{coords.lat[i]:.5f}, {coords.lon[i]:.5f}", "swapped_lat_lon")
     return coords
 
 
+def _given(coords: Coordinates, i: int) -> str:
+    """The pair as the file gave it (degrees to 5 decimals, metres to 2)."""
+    assert coords.given_x is not None and coords.given_y is not None
+    digits = 5 if is_geographic(coords.crs) else 2
+    return f"{coords.given_x[i]:.{digits}f}, {coords.given_y[i]:.{digits}f}"
+
+
 def _communes(
     src: dict[str, pd.Series], n: int, index: CommuneIndex, has_point: np.ndarray,
-    pcode: np.ndarray, lon: np.ndarray, lat: np.ndarray, flag: _Flag,
+    pcode: np.ndarray, coords: Coordinates | None, flag: _Flag,
 ) -> tuple[list[str | None], list[str | None]]:
     codes = _text(src, "commune_code", n)
     names = _text(src, "commune_name", n)
@@ -331,7 +398,9 @@ def _communes(
                     flag(i, "commune_name", names[i], "unknown_commune_name")
         if has_point[i]:
             if pcode[i] is None:
-                flag(i, "lon", f"{lon[i]:.5f}, {lat[i]:.5f}", "outside_region")
+                assert coords is not None and coords.given_x is not None
+                assert coords.given_y is not None
+                flag(i, coords.column, _given(coords, i), "outside_region", crs=coords.crs)
                 commune.append(None)
                 method.append(None)
                 continue
