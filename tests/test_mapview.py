@@ -134,3 +134,16 @@ def test_arabic_mirrors_legends_and_marks_rtl(published: mgeom.GeometryAsset) ->
     assert data["legends"][0]["position"] == "bottomleft"
     assert payload.mirror("topleft", "fr") == "topleft"
     assert np.allclose(data["fit"], [round(v, 4) for v in published.bounds])
+
+
+def test_published_folder_ignores_itself_and_prunes_old_files(tmp_path: Path) -> None:
+    import os
+
+    url, path, _digest = mgeom.publish_bytes(b"{}", tmp_path, "/app/static", "x")
+    assert (tmp_path / "mapview" / ".gitignore").read_text().strip().endswith("*")
+    old = tmp_path / "mapview" / "old.json"
+    old.write_text("{}")
+    os.utime(old, (1_000_000, 1_000_000))
+    assert mgeom.prune(tmp_path) == 1
+    assert not old.exists() and path.exists()
+    assert url.endswith(path.name)

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,10 @@ import shapely
 
 #: Integer units per degree of the encoded coordinates (the web grid is 1e-4 degree).
 SCALE = 10_000
-#: Folder under the static root where published files go.
+#: Folder under the static root where published files go (generated, never committed).
 SUBDIR = "mapview"
+#: Published files unused for this long are removed when the geometry is published.
+KEEP_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -160,8 +163,11 @@ def publish_bytes(data: bytes, static_dir: Path, url_prefix: str, stem: str,
     name = f"{stem}.{digest[:16]}{suffix}"
     folder = static_dir / SUBDIR
     path = folder / name
-    if not path.is_file() or path.stat().st_size != len(data):
+    ignore = folder / ".gitignore"
+    if not ignore.is_file():
         folder.mkdir(parents=True, exist_ok=True)
+        ignore.write_text("# written by the app at run time (ui/mapview)\n*\n", encoding="utf-8")
+    if not path.is_file() or path.stat().st_size != len(data):
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=suffix)
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -171,6 +177,27 @@ def publish_bytes(data: bytes, static_dir: Path, url_prefix: str, stem: str,
             Path(tmp).unlink(missing_ok=True)
             raise
     return f"{url_prefix.rstrip('/')}/{SUBDIR}/{name}", path, digest
+
+
+def prune(static_dir: Path, keep_days: float = KEEP_DAYS) -> int:
+    """Remove published files not read or written for *keep_days*; return how many.
+
+    A file any browser may still ask for is at most a few hours old in practice
+    (a page keeps the URLs of its last rerun), so a week is a wide margin.
+    """
+    folder = static_dir / SUBDIR
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - keep_days * 86_400
+    removed = 0
+    for path in folder.iterdir():
+        if path.name == ".gitignore" or not path.is_file():
+            continue
+        stat = path.stat()
+        if max(stat.st_mtime, stat.st_atime) < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def publish_geometry(
@@ -195,6 +222,7 @@ def publish_geometry(
     GeometryAsset
     """
     data = geometry_bytes(communes, provinces)
+    prune(static_dir)
     url, path, digest = publish_bytes(data, static_dir, url_prefix, "geometry")
     minx, miny, maxx, maxy = (float(v) for v in communes.total_bounds)
     return GeometryAsset(url, path, digest, tuple(str(c) for c in communes["code"]),
