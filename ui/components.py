@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import folium
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from mapping.i18n import is_rtl, t
+from mapping.provenance import analysis_note
 from mapping.settings import PROJECT_ROOT
 from mapping.web import assets
 from ui import state
@@ -84,7 +86,8 @@ RTL_CSS = """
     direction: rtl; text-align: right !important;
   }
   /* sliders stay left-to-right (values grow to the right), so the fill meets the knob */
-  [data-testid="stSlider"] [data-baseweb="slider"], [data-testid="stSliderTickBar"] {
+  [data-testid="stSlider"] [role="group"], [data-testid="stSlider"] [data-baseweb="slider"],
+  [data-testid="stSliderTickBar"] {
     direction: ltr;
   }
   [data-testid="stDataFrame"], iframe { direction: ltr; }
@@ -123,6 +126,17 @@ def uploader_css(lang: str) -> str:
     """CSS writing the file uploader's button and hint in *lang*."""
     return (UPLOADER_CSS.replace("{button}", _css_text(t("ui.upload_button", lang)))
             .replace("{drop}", _css_text(t("ui.upload_drop", lang))))
+
+
+def provenance_note(schools: pd.DataFrame, lang: str) -> None:
+    """Show, next to an analysis, which share of its schools is inferred or fictitious.
+
+    Call it just above (or below) any result computed from *schools*: scenario,
+    siting, supply tables. Shows nothing when every school is surveyed or imported.
+    """
+    note = analysis_note(schools, lang)
+    if note:
+        st.warning(note, icon=":material/info:")
 
 
 def set_direction(lang: str) -> None:

@@ -37,13 +37,17 @@ def _axe() -> str:
 
 
 def _settled(page: Any) -> None:
-    """Wait until the page has run: its title is drawn and no script run is pending."""
+    """Wait until the page has run: its title and the app's style sheet are in place, no
+    script run is pending and no element is stale (faded while a rerun is under way)."""
     page.wait_for_selector("[data-testid='stHeading'], h1", timeout=TIMEOUT)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText",
-        timeout=TIMEOUT)
-    page.wait_for_timeout(1500)
+    page.wait_for_selector("#cs-direction", state="attached", timeout=TIMEOUT)
+    quiet = """() => {
+        const w = document.querySelector('[data-testid="stStatusWidget"]');
+        return (!w || !w.innerText) && !document.querySelector('[data-stale="true"]');
+    }"""
+    for _ in range(2):  # a page may rerun once more after its first run
+        page.wait_for_function(quiet, timeout=TIMEOUT)
+        page.wait_for_timeout(1500)
 
 
 def audit(page: Any, source: str) -> list[dict[str, Any]]:

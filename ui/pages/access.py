@@ -16,7 +16,7 @@ from mapping.classify import classify
 from mapping.errors import MappingError
 from mapping.exports import to_csv
 from mapping.settings import REGION_BOUNDS
-from ui import state
+from ui import components, state
 from ui.mapview import render as mapview
 
 SCENARIO_KEY = "access_scenario"
@@ -180,6 +180,7 @@ def _show_map() -> None:
 
 _guard(_show_map)
 
+components.provenance_note(access.cycle_schools(registry, cycle), lang)
 tab_table, tab_agree, tab_scen, tab_site = st.tabs([
     state.t("access.tab.table"), state.t("access.tab.agreement"),
     state.t("access.tab.scenario"), state.t("access.tab.siting"),
