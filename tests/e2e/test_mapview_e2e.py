@@ -112,3 +112,35 @@ def test_arabic_mirrors_controls_and_draws_ten_thousand_points(
     # the layer switch hides the canvas on the client and reports the layers to Python
     page.locator(f"{MAP} input[data-layer='stress']").uncheck()
     assert page.locator(f"{MAP} canvas.cs-points[data-layer='stress']").count() == 0
+
+
+def test_app_indicator_change_keeps_the_geometry_and_arabic_mirrors(
+    page: Any, app_url: str
+) -> None:
+    from mapping.i18n import t
+    from mapping.indicators import catalogue
+
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.wait_for_selector(f"{MAP}[data-ready='1']", timeout=120_000)
+    assert page.locator(f"{MAP} path.cs-commune").count() == 251
+    assert len([u for u in requests if "/app/static/mapview/geometry." in u]) == 1
+    key = page.get_attribute(MAP, "data-style-key")
+    before = len(requests)
+    label = catalogue()["illiteracy_rate_10_plus"].label_in("fr")
+    combo = page.get_by_role("combobox", name=t("map.indicator", "fr"), exact=True).first
+    combo.click()
+    combo.fill(label)
+    page.get_by_role("option").filter(has_text=label).first.click()
+    _wait_restyled(page, key)
+    page.wait_for_timeout(300)
+    # restyled in place: no file of the map downloaded again
+    assert [u for u in requests[before:] if "/app/static/" in u] == []
+    assert page.get_attribute(MAP, "data-renders") == "2"
+
+    page.goto(f"{app_url}/?lang=ar", wait_until="domcontentloaded")
+    page.wait_for_selector(f"{MAP}[data-ready='1'][dir='rtl']", timeout=120_000)
+    assert page.locator(f"{MAP} .leaflet-top.leaflet-right .leaflet-control-zoom").count() == 1
+    assert page.locator(f"{MAP} .leaflet-bottom.leaflet-left .cs-legend").count() >= 1
+    assert page.locator(f"{MAP} .leaflet-bottom.leaflet-right .cs-legend").count() >= 1
