@@ -126,6 +126,11 @@ def read_csv_bytes(data: bytes, filename: str = "the file",
             lines.append(start)
             start = end + 1
     except csv.Error as exc:
+        if "field larger" in str(exc):
+            raise RegistryError(
+                f"line {start:,} of {filename!r} holds a cell of more than "
+                f"{csv.field_size_limit():,} characters; at most {lim.max_cell_chars:,} are "
+                "accepted; check the quotes on that line") from exc
         raise RegistryError(f"cannot read line {reader.line_num:,} of {filename!r}: {exc}; "
                             "check the quotes on that line") from exc
     return build(rows, lines, "csv", filename, lim, notes, encoding=decoded.encoding,
