@@ -121,3 +121,21 @@ def test_checker_finds_a_foreign_sentence_and_a_raw_key() -> None:
     assert check([f"x {fr}"], "ar") and check(["map.indicator"], "fr")
     assert not check([messages()["registry.default_note"]["ar"]], "ar")
     assert check(["Source : fictitious (demo)"], "fr")
+
+
+def test_cycle_filter_hides_the_other_cycles_columns() -> None:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["f_cycles"] = ["primary"]
+    at.run()
+    at.switch_page("ui/pages/communes.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    from mapping.indicators import catalogue
+
+    options = " | ".join(at.multiselect(key="c_indicators").options)
+    cat = catalogue()
+    assert cat["schools_primary"].label_in("fr") in options
+    for other in ("schools_lower_secondary", "access_share_beyond_upper_secondary"):
+        assert cat[other].label_in("fr") not in options
+    ids = at.session_state["c_indicators"]
+    assert all("secondary" not in i and "preschool" not in i for i in ids)

@@ -7,15 +7,34 @@ import streamlit as st
 from mapping.catalogue import Indicator
 from mapping.i18n import t
 from mapping.indicators import GROUPS, catalogue
+from mapping.schema import CYCLES
 from ui import state
 
 DEFAULT_INDICATOR = "schooling_rate_6_to_11"
 
 
+#: Themes whose indicators belong to one school cycle (named in their id).
+CYCLE_THEMES = ("supply", "access", "planning")
+
+
+def cycle_of(ind: Indicator) -> str | None:
+    """The school cycle an indicator is about (``None`` when it is about every cycle)."""
+    if ind.theme not in CYCLE_THEMES and not ind.id.startswith("school_age_"):
+        return None
+    found = [c for c in CYCLES if c in ind.id]
+    return max(found, key=len) if found else None
+
+
 def available() -> dict[str, Indicator]:
-    """Catalogue indicators present in the commune table, ordered by theme."""
+    """Catalogue indicators present in the commune table, ordered by theme.
+
+    When the sidebar filters cycles, indicators of the other cycles are left out,
+    so a table or a map never mixes the chosen cycle with the others.
+    """
     cols = set(state.table().columns)
-    inds = [ind for ind in catalogue().values() if ind.id in cols]
+    cycles = set(state.selection().cycles)
+    inds = [ind for ind in catalogue().values() if ind.id in cols
+            and (not cycles or cycle_of(ind) in (None, *cycles))]
     order = {theme: i for i, theme in enumerate(GROUPS)}
     inds.sort(key=lambda ind: order.get(ind.theme, len(order)))
     return {ind.id: ind for ind in inds}
