@@ -109,9 +109,13 @@ def map_fragment() -> None:
         selected=st.session_state.get("selected"),
         click_mode="add" if add else None,
         texts={"layers": t("map.layer.schools", lang), "provinces": "Provinces"},
+        report_view=True,
     )
     st.session_state["bytes"] = payload.payload_size(data)
-    component.show(data, key="map", code=code, on_event=on_map_event)
+    events = component.show(data, key="map", code=code, on_event=on_map_event)
+    if events.view:
+        st.markdown(f'<div id="cs-view">{float(events.view["zoom"]):g}</div>',
+                    unsafe_allow_html=True)
     sel = st.session_state.get("selected")
     if sel:
         row = table[table["code"] == sel].iloc[0]

@@ -109,6 +109,10 @@ def test_arabic_mirrors_controls_and_draws_ten_thousand_points(
     canvas.wait_for(timeout=60_000)
     assert canvas.get_attribute("data-count") == "10000"
     assert float(canvas.get_attribute("data-draw-ms") or "nan") >= 0
+    # a zoom by the user comes back to Python as the view state
+    page.evaluate("() => document.querySelector('.cs-mapview').csView.map.zoomIn(1)")
+    page.wait_for_selector("#cs-view", timeout=30_000)
+    assert float(page.inner_text("#cs-view")) >= 7
     # the layer switch hides the canvas on the client and reports the layers to Python
     page.locator(f"{MAP} input[data-layer='stress']").uncheck()
     assert page.locator(f"{MAP} canvas.cs-points[data-layer='stress']").count() == 0

@@ -303,6 +303,7 @@ def map_data(
     assets: str = "/app/static/vendor",
     height: int = 620,
     texts: Mapping[str, str] | None = None,
+    report_view: bool = False,
 ) -> dict[str, Any]:
     """The whole ``data`` of one rerun of the map component.
 
@@ -336,6 +337,9 @@ def map_data(
         Map height in pixels.
     texts
         Interface strings of the map (layer switch title and the like).
+    report_view
+        Whether a pan or zoom by the user comes back as the ``view`` state (one
+        rerun of the fragment per gesture, after 0.4 s of stillness).
     """
     rtl = is_rtl(lang)
     return {
@@ -352,6 +356,7 @@ def map_data(
         "click_mode": click_mode,
         "provinces": bool(show_provinces),
         "texts": dict(texts or {}),
+        "report_view": bool(report_view),
     }
 
 

@@ -130,6 +130,7 @@ def show_map(
     click_mode: str | None = None,
     selected: str | None = None,
     on_event: Callable[[], None] | None = None,
+    report_view: bool = False,
 ) -> MapEvents:
     """Show the persistent map of a page and return what the user did.
 
@@ -156,6 +157,8 @@ def show_map(
     on_event
         Callback run before the rerun an event causes; read the events there with
         :func:`ui.mapview.component.current_events` (*key*).
+    report_view
+        Whether pan/zoom come back as ``MapEvents.view``.
     """
     lang = state.lang()
     geom, code = published()
@@ -176,6 +179,7 @@ def show_map(
         selected=selected, click_mode=click_mode,
         assets=components.asset_prefix(), height=height,
         texts={"layers": state.t("mapview.layers"), "provinces": state.t("mapview.provinces")},
+        report_view=report_view,
     )
     return component.show(data, key, code=code, on_event=on_event)
 
