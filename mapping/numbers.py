@@ -4,9 +4,9 @@ French: decimal comma, narrow no-break space (U+202F) between thousands,
 a narrow no-break space before ``%`` and a no-break space before units
 (``2 378``, ``58,4 %``, ``4,5 km``).
 Arabic (the project's choice, see ``docs/conventions-i18n.md``): Western digits
-as printed in Morocco, decimal comma, narrow no-break space between thousands,
+as printed in Morocco, decimal point, narrow no-break space between thousands,
 ``%`` glued to the number so the right-to-left layout cannot detach it
-(``2 378``, ``58,4%``, ``4,5 كلم``).
+(``2 378``, ``58.4%``, ``4.5 كلم``).
 English: decimal point, comma between thousands (``2,378``, ``58.4%``, ``4.5 km``).
 
 Missing values (``None``, NaN, infinities) are written as an en dash.
@@ -29,7 +29,7 @@ MISSING: Final = "–"
 #: (decimal separator, thousands separator, text between number and "%").
 _SEPARATORS: Final = {
     "fr": (",", NNBSP, NNBSP),
-    "ar": (",", NNBSP, ""),
+    "ar": (".", NNBSP, ""),
     "en": (".", ",", ""),
 }
 #: Kilometre symbol in each language.

@@ -30,8 +30,8 @@ def test_french_uses_decimal_comma_and_narrow_space() -> None:
 
 def test_arabic_keeps_western_digits_and_glues_percent() -> None:
     assert format_int(4892393, "ar") == f"4{NNBSP}892{NNBSP}393"
-    assert format_percent(88.44, "ar") == "88,4%"
-    assert format_km(12.0668, "ar") == f"12,1{NBSP}كلم"
+    assert format_percent(88.44, "ar") == "88.4%"
+    assert format_km(12.0668, "ar") == f"12.1{NBSP}كلم"
 
 
 def test_english() -> None:

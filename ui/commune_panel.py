@@ -97,7 +97,7 @@ def age_chart(frame: pd.DataFrame) -> alt.Chart:
 #: d3-format locales of the chart numbers (see docs/conventions-i18n.md).
 NUMBER_LOCALES = {
     "fr": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", " €"]},
-    "ar": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", ""]},
+    "ar": {"decimal": ".", "thousands": "\u202f", "grouping": [3], "currency": ["", ""]},
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]},
 }
 
