@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from mapping.errors import MappingError
 
 #: Command modules under :mod:`mapping.commands`, in help order.
-COMMANDS = ("ingest", "registry", "access", "export", "atlas", "accounts", "db")
+COMMANDS = ("ingest", "registry", "access", "export", "atlas", "accounts", "db", "exchange",
+            "serve-api")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -36,5 +36,6 @@ class PackageError(MappingError):
 
     def __init__(self, code: str, message: str, *, resource: str | None = None) -> None:
         self.code = code
+        self.detail = message
         self.resource = resource
         super().__init__(f"[{code}] {message}")

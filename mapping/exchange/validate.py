@@ -334,7 +334,7 @@ def validate_package(path: Path | str, commune_codes: Iterable[str] | None = Non
         package = open_package(path)
         counts, issues = _schema_issues(package)
     except PackageError as exc:
-        return Receipt(name, None, (), (Issue(exc.code, str(exc), exc.resource),))
+        return Receipt(name, None, (), (Issue(exc.code, exc.detail, exc.resource),))
     if commune_codes is None:
         from mapping.datasets import load_communes
 
