@@ -27,6 +27,7 @@ PAGES = [
     ("ui/pages/remote.py", "nav.remote", "remote", False),
     ("ui/pages/planning.py", "planning.nav", "planning", False),
     ("ui/pages/data.py", "nav.data", "data", False),
+    ("ui/pages/schools.py", "store.schools.nav", "schools", False),
     ("ui/pages/export.py", "nav.export", "export", False),
 ]
 

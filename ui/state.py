@@ -7,10 +7,17 @@ Extra schools for demonstrations and tests: set the environment variable
 ``CARTE_SCOLAIRE_EXTRA_SCHOOLS`` to a CSV file with the canonical registry
 columns (:data:`mapping.schema.REGISTRY_COLUMNS`); its rows are appended to the
 default registry and labelled with the file name.
+
+The registry every page reads is the active published registry of the school
+database (:mod:`mapping.store`), or that registry as of a past date
+(``st.session_state["registry_as_of"]``, a date); setting
+``st.session_state["registry_source"]`` to ``"default"`` shows only the
+embedded default registry, for demonstrations.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -20,11 +27,13 @@ import streamlit as st
 
 from mapping import web
 from mapping.datasets import Region, load_region
+from mapping.errors import MappingError
 from mapping.filters import Selection
 from mapping.i18n import normalise_lang
 from mapping.i18n import t as _t
 from mapping.provenance import registry_name, without_demo
 from mapping.registry import load_default_registry, to_registry
+from mapping.store import Store, open_store
 from mapping.table import indicator_table
 
 #: Environment variable naming a CSV of schools appended to the default registry.
@@ -45,9 +54,7 @@ def _extra_schools(path: str) -> gpd.GeoDataFrame:
     return to_registry(df, name=Path(path).name)
 
 
-@st.cache_resource(show_spinner=False)
-def _default_registry(extra_path: str) -> tuple[gpd.GeoDataFrame, str]:
-    base = load_default_registry()
+def _with_extra(base: gpd.GeoDataFrame, extra_path: str) -> tuple[gpd.GeoDataFrame, str]:
     if not extra_path:
         return base, ""
     try:
@@ -60,7 +67,13 @@ def _default_registry(extra_path: str) -> tuple[gpd.GeoDataFrame, str]:
     )
     merged.attrs["key"] = f"{base.attrs.get('key', 'default')}+{extra.attrs.get('key', '')}"
     merged.attrs["name"] = f"{base.attrs.get('name', 'default')} + {extra.attrs['name']}"
+    merged.attrs["store_version"] = base.attrs.get("store_version")
     return merged, ""
+
+
+@st.cache_resource(show_spinner=False)
+def _default_registry(extra_path: str) -> tuple[gpd.GeoDataFrame, str]:
+    return _with_extra(load_default_registry(), extra_path)
 
 
 def default_registry() -> gpd.GeoDataFrame:
@@ -73,18 +86,70 @@ def extra_schools_error() -> str:
     return _default_registry(os.environ.get(EXTRA_SCHOOLS_ENV, ""))[1]
 
 
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store | str:
+    try:
+        return open_store(url or None)
+    except (MappingError, OSError) as exc:
+        return str(exc)
+    except Exception as exc:  # a database driver error: shown, the app keeps running
+        return f"{type(exc).__name__}: {exc}"
+
+
+def store() -> Store | None:
+    """The school database of this server process (``None`` when it cannot be opened)."""
+    opened = _store(os.environ.get("CARTE_SCOLAIRE_DATABASE_URL", ""))
+    return opened if isinstance(opened, Store) else None
+
+
+def store_error() -> str:
+    """Why the school database cannot be opened ("" when it can)."""
+    opened = _store(os.environ.get("CARTE_SCOLAIRE_DATABASE_URL", ""))
+    return "" if isinstance(opened, Store) else opened
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _store_registry(url: str, version: int, as_of: str, extra_path: str) -> (
+        tuple[gpd.GeoDataFrame, str]):
+    # *version* (newest change id) keys the cache: a change made by any process shows
+    # at the next rerun
+    opened = store()
+    assert opened is not None
+    base = opened.current_registry(as_of=as_of or None)
+    return _with_extra(base, extra_path)
+
+
+def registry_as_of() -> dt.date | None:
+    """The past date the pages show, or ``None`` for the current registry."""
+    value = st.session_state.get("registry_as_of")
+    return value if isinstance(value, dt.date) else None
+
+
+def uses_store() -> bool:
+    """Whether pages read the school database (not only the embedded default)."""
+    return st.session_state.get("registry_source", "store") != "default" and store() is not None
+
+
 def registry() -> gpd.GeoDataFrame:
-    """The active school registry: an imported one if any, else the default."""
-    active = st.session_state.get("registry")
-    return active if active is not None else default_registry()
+    """The active school registry: the published one (or as of a date), else the default."""
+    opened = store() if uses_store() else None
+    if opened is None:
+        return default_registry()
+    as_of = registry_as_of()
+    version = opened.version()
+    return _store_registry(opened.url, version, as_of.isoformat() if as_of else "",
+                           os.environ.get(EXTRA_SCHOOLS_ENV, ""))[0]
 
 
 def registry_label() -> str:
     """Name of the active registry, for captions and exports."""
-    name = st.session_state.get("registry_name")
-    if name:
-        return str(name)
-    return registry_name(registry().attrs.get("name", "default"), lang())
+    opened = store() if uses_store() else None
+    if opened is None:
+        return registry_name(registry().attrs.get("name", "default"), lang())
+    as_of = registry_as_of()
+    if as_of is not None:
+        return t("store.label.as_of", date=as_of.isoformat(), backend=opened.backend)
+    return t("store.label.published", backend=opened.backend)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

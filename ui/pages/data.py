@@ -1,7 +1,9 @@
-"""Data page: the active school registry, registry import with validation report, templates."""
+"""Data page: which registry the pages show, deliveries (upload → report → preview →
+publish), past deliveries with their report and rejected rows, templates."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 
@@ -11,11 +13,12 @@ from mapping.errors import MappingError
 from mapping.exports import to_csv
 from mapping.registry import RegistryImport, quality_shares, read_registry
 from mapping.registry.columns import TARGETS
-from mapping.registry.readers import MAX_BYTES
+from mapping.registry.readers import MAX_BYTES, SUFFIXES
 from mapping.registry.template import template_csv, template_xlsx
 from mapping.report_text import translate_rejected, translate_report, translate_schools
 from mapping.settings import CRS_LAMBERT_NORD, CRS_LAMBERT_SUD, CRS_STORAGE
-from ui import state
+from mapping.store import Store
+from ui import auth, state
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 _CRS_CHOICES = ("", CRS_STORAGE, CRS_LAMBERT_NORD, CRS_LAMBERT_SUD)
@@ -41,12 +44,34 @@ def _active_registry() -> None:
         fictitious=_pct(loc, "fictitious"), imported=_pct(loc, "imported"),
         estimated=_pct(cap, "estimated"),
     ))
-    if st.session_state.get("registry") is None:
+    if not state.uses_store():
         st.info(state.t("registry.default_note"))
-    elif st.button(state.t("registry.back_default"), key="reg_back_default"):
-        st.session_state["registry"] = None
-        st.session_state["registry_name"] = None
-        st.rerun()
+
+
+def _source() -> None:
+    """Choose the registry every page shows: published (now or as of a date) or default."""
+    error = state.store_error()
+    if error:
+        st.warning(state.t("store.unavailable", message=_md(error)))
+        return
+    options = ["store", "default"]
+    current = st.session_state.get("registry_source", "store")
+    choice = st.radio(state.t("store.source.label"), options,
+                      index=options.index(current) if current in options else 0,
+                      format_func=lambda v: state.t(f"store.source.{v}"), key="store_source_w")
+    st.session_state["registry_source"] = choice
+    if choice != "store":
+        st.session_state["registry_as_of"] = None
+        return
+    st.session_state.setdefault("store_as_of_on", state.registry_as_of() is not None)
+    st.session_state.setdefault("store_as_of_date", state.registry_as_of() or dt.date.today())
+    past = st.checkbox(state.t("store.as_of.use"), key="store_as_of_on")
+    if past:
+        date = st.date_input(state.t("store.as_of.label"), key="store_as_of_date")
+        st.session_state["registry_as_of"] = date if isinstance(date, dt.date) else None
+        st.caption(state.t("store.as_of.caption", date=str(date)))
+    else:
+        st.session_state["registry_as_of"] = None
 
 
 def _templates() -> None:
@@ -140,10 +165,10 @@ def _import() -> None:
     st.subheader(state.t("registry.upload"))
     upload = st.file_uploader(
         state.t("registry.upload"), key="reg_upload", label_visibility="collapsed",
-        type=["csv", "txt", "xlsx", "geojson", "json", "gpkg", "zip"],
-        help=state.t("registry.upload_help", mb=MAX_BYTES // 1_000_000),
+        type=[suffix.lstrip(".") for suffix in SUFFIXES],
+        help=state.t("registry.upload_help", mb=MAX_BYTES // (1024 * 1024)),
     )
-    st.caption(state.t("registry.upload_help", mb=MAX_BYTES // 1_000_000))
+    st.caption(state.t("registry.upload_help", mb=MAX_BYTES // (1024 * 1024)))
     crs = st.selectbox(state.t("registry.crs"), _CRS_CHOICES, key="reg_crs",
                        format_func=lambda c: c or state.t("registry.crs_auto"))
     if upload is None:
@@ -162,19 +187,102 @@ def _import() -> None:
         st.subheader(state.t("registry.schools"))
         st.dataframe(translate_schools(result.schools, state.lang()), hide_index=True,
                      width="stretch")
-        if st.button(state.t("registry.activate", n=len(result.schools)), type="primary",
-                     key="reg_activate"):
-            st.session_state["registry"] = result.schools
-            st.session_state["registry_name"] = upload.name
-            st.success(state.t("registry.activated", name=_md(upload.name)))
-            st.rerun()
+        _deliver(result, upload.name, data)
     else:
         st.warning(state.t("registry.nothing_accepted"))
 
 
+def _deliver(result: RegistryImport, name: str, data: bytes) -> None:
+    """Save an import as a draft delivery of the school database."""
+    store, who = state.store(), auth.actor()
+    if store is None:
+        return
+    if who is None or not who.may("edit"):
+        st.info(state.t("store.deliveries.need_publish"))
+        return
+    modes = ["partial", "full"]
+    mode = st.radio(state.t("store.deliveries.mode"), modes, key="store_mode",
+                    format_func=lambda m: state.t(f"store.deliveries.{m}"))
+    note = st.text_input(state.t("store.deliveries.note"), key="store_note")
+    if st.button(state.t("store.deliveries.create", n=len(result.schools)), type="primary",
+                 key="store_create"):
+        try:
+            delivery_id = store.create_delivery(
+                who, result.schools, kind="file_import", mode=str(mode), source_name=name,
+                source_sha256=hashlib.sha256(data).hexdigest(), summary=result.summary,
+                issues=result.issues, rejected=result.rejected, note=note or None)
+        except MappingError as exc:
+            st.error(_md(exc))
+            return
+        st.session_state["store_draft"] = delivery_id
+        st.success(state.t("store.deliveries.created", id=delivery_id))
+
+
+def _preview(store: Store, delivery_id: int) -> None:
+    """The changes a draft would make, and the publish button."""
+    preview = store.preview(delivery_id)
+    st.subheader(state.t("store.deliveries.preview", id=delivery_id))
+    st.markdown(state.t("store.deliveries.counts", **preview.counts))
+    table = preview.table()
+    if len(table):
+        for col in ("old", "new"):  # mixed text and numbers: shown as text
+            table[col] = [("" if v is None else str(v)) for v in table[col]]
+        st.dataframe(table, hide_index=True, width="stretch")
+    who = auth.actor()
+    if who is None or not who.may("publish"):
+        st.info(state.t("store.deliveries.need_publish"))
+        return
+    if st.button(state.t("store.deliveries.publish", id=delivery_id), type="primary",
+                 key=f"store_publish_{delivery_id}"):
+        try:
+            store.publish(who, delivery_id)
+        except MappingError as exc:
+            st.error(_md(exc))
+            return
+        st.session_state["store_draft"] = None
+        st.success(state.t("store.deliveries.published", id=delivery_id))
+        st.rerun()
+
+
+def _deliveries() -> None:
+    """Past deliveries: list, report and rejected rows to download, drafts to publish."""
+    store = state.store()
+    if store is None:
+        return
+    draft = st.session_state.get("store_draft")
+    if isinstance(draft, int) and store.delivery(draft).status == "draft":
+        _preview(store, draft)
+    st.subheader(state.t("store.deliveries.past"))
+    frame = store.deliveries()
+    st.dataframe(frame, hide_index=True, width="stretch")
+    if frame.empty:
+        return
+    ids = [int(i) for i in frame["delivery_id"]]
+    chosen = st.selectbox(state.t("store.deliveries.pick"), ids, key="store_pick")
+    if chosen is None:
+        return
+    delivery = store.delivery(int(chosen))
+    c1, c2 = st.columns(2)
+    c1.download_button(state.t("store.deliveries.download_report"),
+                       to_csv(translate_report(store.delivery_issues(delivery.delivery_id),
+                                               state.lang())),
+                       file_name=f"delivery_{delivery.delivery_id}_report.csv",
+                       mime="text/csv", key="store_dl_report")
+    c2.download_button(state.t("store.deliveries.download_rejected"),
+                       to_csv(store.delivery_rejected(delivery.delivery_id)),
+                       file_name=f"delivery_{delivery.delivery_id}_rejected.csv",
+                       mime="text/csv", key="store_dl_rejected")
+    if delivery.status == "draft" and delivery.delivery_id != draft:
+        _preview(store, delivery.delivery_id)
+
+
 st.title(state.t("nav.data"))
+_source()
 _active_registry()
 st.divider()
 _import()
+st.divider()
+st.header(state.t("store.deliveries.title"))
+_deliveries()
 st.divider()
 _templates()

@@ -1,0 +1,179 @@
+"""Schools page: add, edit, move, close or reopen a school; its history (editors only).
+
+Every change goes through the school database with optimistic locking: the
+version shown when a school is opened is the one the save names, so a change
+made meanwhile by someone else is refused with what they changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from mapping.errors import MappingError
+from mapping.roles import Actor
+from mapping.schema import CYCLES, SECTORS
+from mapping.store import EditConflict, SchoolRecord, Store
+from ui import auth, state
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_TEXT_FIELDS = ("name_fr", "name_ar", "kind", "parent_id", "status", "source",
+                "location_quality", "capacity_quality")
+_NUMBER_FIELDS = ("classrooms", "seats", "pupils", "pupils_girls", "year")
+_CENTRE = (31.63, -8.0)
+
+
+def _md(text: object) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def _seen_key(school_id: str) -> str:
+    return f"school_seen_{school_id}"
+
+
+def _seen(record: SchoolRecord) -> int:
+    """The version this session opened (kept across reruns until a save or a reload)."""
+    key = _seen_key(record.school_id)
+    if key not in st.session_state:
+        st.session_state[key] = record.row_version
+    return int(st.session_state[key])
+
+
+def _saved(record: SchoolRecord) -> None:
+    st.session_state[_seen_key(record.school_id)] = record.row_version
+    st.success(state.t("store.schools.saved", version=record.row_version))
+
+
+def _run(action: Any, *args: Any) -> SchoolRecord | None:
+    try:
+        record: SchoolRecord = action(*args)
+    except EditConflict as exc:
+        st.error(state.t("store.schools.conflict", message=_md(exc)))
+        return None
+    except MappingError as exc:
+        st.error(_md(exc))
+        return None
+    return record
+
+
+def _click_map(key: str, lat: float, lon: float) -> tuple[float, float] | None:
+    """A small map; returns the clicked point (lat, lon), if any."""
+    fmap = folium.Map(location=[lat, lon], zoom_start=9, tiles=None)
+    url = state.tiles_url()
+    if url:
+        folium.TileLayer(url, attr="tiles").add_to(fmap)
+    folium.GeoJson(state.web_provinces().__geo_interface__, name="provinces").add_to(fmap)
+    folium.Marker([lat, lon]).add_to(fmap)
+    out = st_folium(fmap, key=key, height=320, returned_objects=["last_clicked"])
+    clicked = (out or {}).get("last_clicked")
+    if clicked:
+        return float(clicked["lat"]), float(clicked["lng"])
+    return None
+
+
+def _edit(store: Store, who: Actor, record: SchoolRecord) -> None:
+    seen = _seen(record)
+    s = record.state
+    st.caption(state.t("store.schools.version", version=record.row_version,
+                       by=_md(record.updated_by),
+                       at=dt.datetime.fromtimestamp(record.updated_at, dt.UTC)
+                       .strftime("%Y-%m-%d %H:%M UTC")))
+    if not record.active:
+        st.warning(state.t("store.schools.closed"))
+    reason = st.text_input(state.t("store.schools.reason"), key=f"reason_{record.school_id}")
+    with st.form(f"edit_{record.school_id}"):
+        changes: dict[str, object] = {}
+        for name in _TEXT_FIELDS:
+            changes[name] = st.text_input(name, value=s.get(name) or "")
+        cycle = s.get("cycle")
+        changes["cycle"] = st.selectbox("cycle", CYCLES,
+                                        index=CYCLES.index(cycle) if cycle in CYCLES else 0)
+        sector = s.get("sector")
+        changes["sector"] = st.selectbox("sector", SECTORS,
+                                         index=SECTORS.index(sector) if sector in SECTORS else 0)
+        for name in _NUMBER_FIELDS:
+            value = s.get(name)
+            changes[name] = st.number_input(name, value=None if value is None else float(value),
+                                            min_value=0.0, step=1.0)
+        if st.form_submit_button(state.t("store.schools.save"), type="primary"):
+            done = _run(store.edit_school, who, record.school_id,
+                        {k: (v if v != "" else None) for k, v in changes.items()}, seen,
+                        reason or None)
+            if done is not None:
+                _saved(done)
+    st.subheader(state.t("store.schools.move"))
+    lat0, lon0 = float(s.get("lat") or _CENTRE[0]), float(s.get("lon") or _CENTRE[1])
+    clicked = _click_map(f"move_map_{record.school_id}", lat0, lon0)
+    c1, c2, c3 = st.columns(3)
+    lon = c1.number_input("lon", value=clicked[1] if clicked else lon0, format="%.5f",
+                          key=f"move_lon_{record.school_id}")
+    lat = c2.number_input("lat", value=clicked[0] if clicked else lat0, format="%.5f",
+                          key=f"move_lat_{record.school_id}")
+    if c3.button(state.t("store.schools.move"), key=f"move_{record.school_id}"):
+        done = _run(store.move_school, who, record.school_id, float(lon), float(lat), seen,
+                    reason or None)
+        if done is not None:
+            _saved(done)
+    if record.active:
+        if st.button(state.t("store.schools.close"), key=f"close_{record.school_id}"):
+            done = _run(store.close_school, who, record.school_id, seen, reason or None)
+            if done is not None:
+                _saved(done)
+    elif st.button(state.t("store.schools.reopen"), key=f"reopen_{record.school_id}"):
+        done = _run(store.reopen_school, who, record.school_id, seen, reason or None)
+        if done is not None:
+            _saved(done)
+    st.subheader(state.t("store.schools.history"))
+    history = store.history(record.school_id)
+    for col in ("before", "after"):  # mixed text and numbers: shown as text
+        history[col] = [("" if v is None else str(v)) for v in history[col]]
+    st.dataframe(history, hide_index=True, width="stretch")
+
+
+def _add(store: Store, who: Actor) -> None:
+    st.subheader(state.t("store.schools.add"))
+    st.caption(state.t("store.schools.map_click"))
+    clicked = _click_map("add_map", *_CENTRE)
+    with st.form("add_school"):
+        school_id = st.text_input("school_id")
+        name_fr = st.text_input("name_fr")
+        name_ar = st.text_input("name_ar")
+        cycle = st.selectbox("cycle", CYCLES, index=1)
+        sector = st.selectbox("sector", SECTORS)
+        c1, c2 = st.columns(2)
+        lon = c1.number_input("lon", value=clicked[1] if clicked else _CENTRE[1], format="%.5f")
+        lat = c2.number_input("lat", value=clicked[0] if clicked else _CENTRE[0], format="%.5f")
+        classrooms = st.number_input("classrooms", value=None, min_value=0.0, step=1.0)
+        if st.form_submit_button(state.t("store.schools.add_button"), type="primary"):
+            fields = {"school_id": school_id, "name_fr": name_fr, "name_ar": name_ar,
+                      "cycle": cycle, "sector": sector, "lon": lon, "lat": lat,
+                      "classrooms": classrooms, "location_quality": "surveyed"}
+            done = _run(store.add_school, who, fields)
+            if done is not None:
+                _saved(done)
+
+
+who = auth.require_page("edit")
+st.title(state.t("store.schools.title"))
+store = state.store()
+if store is None:
+    st.warning(state.t("store.unavailable", message=_md(state.store_error())))
+    st.stop()
+assert store is not None
+ids = store.current_registry(include_closed=True)["school_id"].tolist()
+tab_edit, tab_add = st.tabs([state.t("store.schools.pick"), state.t("store.schools.add")])
+with tab_edit:
+    if not ids:
+        st.info(state.t("store.schools.no_school"))
+    else:
+        chosen = st.selectbox(state.t("store.schools.pick"), ids, key="school_pick")
+        if st.button("↻", key="school_reload", help="reload"):
+            st.session_state.pop(_seen_key(str(chosen)), None)
+        _edit(store, who, store.school(str(chosen)))
+with tab_add:
+    _add(store, who)
