@@ -9,6 +9,7 @@ from benchmarks.data import ATLAS_INDICATORS
 from benchmarks.deploy import bench_deploy
 from benchmarks.planning import bench_planning
 from benchmarks.report import Figure, Report, failed
+from benchmarks.store import bench_store
 
 
 def run_all(
@@ -53,6 +54,7 @@ def run_all(
                                         repeat=1 if quick else 3)[0])
     guarded("siting", "siting.s", lambda: bench.bench_siting(region, registry))
     guarded("planning", "planning.s", lambda: bench_planning(region, registry))
+    guarded("store", "store.geopackage.import_publish_s", lambda: bench_store(registry, quick))
     provinces = sorted(region.communes["province_code"].unique())
     if quick:
         guarded("atlas", "atlas.s",

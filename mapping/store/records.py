@@ -93,8 +93,9 @@ def point_of(state: Mapping[str, object]) -> tuple[float, float] | None:
     return float(lon), float(lat)  # type: ignore[arg-type]
 
 
-def registry_frame(states: Iterable[Mapping[str, object]], name: str) -> gpd.GeoDataFrame:
+def registry_frame(states: Iterable[Mapping[str, object]], name: str,
+                   key: str | None = None) -> gpd.GeoDataFrame:
     """A registry GeoDataFrame (see :func:`mapping.registry.to_registry`) from states."""
-    rows = [{c: s.get(c) for c in REGISTRY_COLUMNS} for s in states]
+    rows = [[s.get(c) for c in REGISTRY_COLUMNS] for s in states]
     table = pd.DataFrame(rows, columns=list(REGISTRY_COLUMNS))
-    return to_registry(table, name)
+    return to_registry(table, name, key=key)

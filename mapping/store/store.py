@@ -170,14 +170,19 @@ class Store:
         """
         with self.reading() as conn:
             version = hist.last_change_id(conn)
+            # the key names the content without hashing it: database, newest change, view
+            where = hashlib.sha256(self.url.encode()).hexdigest()[:8]
             if as_of is None:
                 table = current_table(conn, include_closed)
-                frame = to_registry(table, "published registry")
+                key = f"store-{where}-{version}-{int(include_closed)}"
+                frame = to_registry(table, "published registry", key=key)
             else:
-                states = hist.states_as_of(conn, hist.to_epoch(as_of))
+                at = hist.to_epoch(as_of)
+                states = hist.states_as_of(conn, at)
                 if not include_closed:
                     states = [s for s in states if s.get("active")]
-                frame = registry_frame(states, f"registry as of {as_of}")
+                key = f"store-{where}-{version}-{int(include_closed)}-at{at!r}"
+                frame = registry_frame(states, f"registry as of {as_of}", key=key)
         frame.attrs["store_version"] = version
         return frame
 
