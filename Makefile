@@ -24,15 +24,20 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 # PostgreSQL/PostGIS for the store tests, nginx for the multi-user deployment test,
 # gdal-bin (ogrinfo) as an independent OGC API client.
 DEBIAN_PACKAGES := chromium fonts-noto-core fonts-dejavu-core postgresql postgresql-15-postgis-3 \
-	nginx gdal-bin npm
+	nginx gdal-bin
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || [ ! -f $(ARABIC_FONT) ] \
 	    || [ ! -x /usr/lib/postgresql/15/bin/initdb ] || ! command -v nginx >/dev/null 2>&1 \
 	    || [ ! -f /usr/share/postgresql/15/extension/postgis.control ] \
-	    || ! command -v ogrinfo >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+	    || ! command -v ogrinfo >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	    $(DEBIAN_PACKAGES); \
+	fi
+	@# npm only when no Node.js is there (a machine's own Node.js usually ships npm)
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm; \
 	fi
 
 run: $(VENV)/.runtime  ## install, then start the app on the embedded data
