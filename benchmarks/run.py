@@ -7,6 +7,7 @@ from collections.abc import Callable
 import benchmarks as bench  # the steps are looked up in the package: tests replace them there
 from benchmarks.data import ATLAS_INDICATORS
 from benchmarks.deploy import bench_deploy
+from benchmarks.exchange import bench_exchange
 from benchmarks.planning import bench_planning
 from benchmarks.report import Figure, Report, failed
 from benchmarks.store import bench_store
@@ -55,6 +56,7 @@ def run_all(
     guarded("siting", "siting.s", lambda: bench.bench_siting(region, registry))
     guarded("planning", "planning.s", lambda: bench_planning(region, registry))
     guarded("store", "store.geopackage.import_publish_s", lambda: bench_store(registry, quick))
+    guarded("exchange", "exchange.export_s", lambda: bench_exchange(region, registry))
     provinces = sorted(region.communes["province_code"].unique())
     if quick:
         guarded("atlas", "atlas.s",
