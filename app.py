@@ -29,6 +29,7 @@ PAGES = [
     ("ui/pages/data.py", "nav.data", "data", False),
     ("ui/pages/schools.py", "store.schools.nav", "schools", False),
     ("ui/pages/export.py", "nav.export", "export", False),
+    ("ui/pages/exchange.py", "exchange.ui.nav", "exchange", False),
 ]
 
 
