@@ -44,9 +44,10 @@ def add_parser(sub: Any) -> None:
                    help="folder of imported HCP layers (default: <store folder>/indicators)")
     i.set_defaults(run=run_import)
 
-    d = acts.add_parser("diff", help="what changed between two AREF packages")
-    d.add_argument("old", type=Path)
-    d.add_argument("new", type=Path)
+    d = acts.add_parser("diff", help="what changed between two AREF packages or two "
+                        "published states (`published`, `published@YYYY-MM-DD`)")
+    d.add_argument("old", help="an AREF package, or published[@DATE] for the store's state")
+    d.add_argument("new", help="an AREF package, or published[@DATE] for the store's state")
     d.add_argument("--out", type=Path, required=True, help=".xlsx (one sheet per kind) or .csv")
     d.set_defaults(run=run_diff)
 
@@ -135,8 +136,13 @@ def run_diff(args: argparse.Namespace) -> int:
     from mapping.exchange import diff_registries, open_package, package_registry
     from mapping.exchange.diff import diff_workbook
 
-    old = package_registry(open_package(args.old))
-    new = package_registry(open_package(args.new))
+    def registry(spec: str) -> Any:
+        if spec == "published" or spec.startswith("published@"):
+            as_of = spec.partition("@")[2] or None
+            return _store(args).current_registry(as_of=as_of, include_closed=True)
+        return package_registry(open_package(Path(spec)))
+
+    old, new = registry(args.old), registry(args.new)
     diff = diff_registries(old, new)
     sheets = diff_workbook(diff, old, new, load_communes())
     sheets["events"] = diff.events(old, new)

@@ -33,3 +33,13 @@ def test_export_then_diff_and_reconcile(tmp_path: Path, aref_zip: Path) -> None:
     rec = tmp_path / "rec.csv"
     assert main(["exchange", "reconcile", str(aref_zip), "--out", str(rec)]) == 0
     assert rec.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_diff_between_two_published_states(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "schools.gpkg"
+    report = tmp_path / "states.csv"
+    assert main(["exchange", "--database", str(db), "diff", "published@2000-01-01",
+                 "published", "--out", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("added 2378, removed 0")  # nothing was published in 2000
