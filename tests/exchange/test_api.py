@@ -79,6 +79,8 @@ def test_bbox_read_equals_the_store(service: tuple[str, Path], tmp_path: Path) -
     inside = registry[registry["lon"].between(lon0, lon1) & registry["lat"].between(lat0, lat1)]
     assert len(inside) > 10
     assert sorted(f["properties"]["school_id"] for f in got) == sorted(inside["school_id"])
+    listed = _ogrinfo(f"OAPIF:{url}", "schools", "-spat", *map(str, BBOX), "-al")
+    assert listed.count("OGRFeature(schools)") == len(inside)
     want = inside.set_index("school_id")
     for f in got:
         p = f["properties"]

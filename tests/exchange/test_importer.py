@@ -55,3 +55,15 @@ def test_hcp_package_gives_a_layer_with_provenance(hcp_zip: Path, region) -> Non
     c24 = region.census_2024.set_index("code")["schooling_rate_6_to_11"]
     got = layer.table.set_index("code")["hcp_schooling_rate_6_to_11"]
     pd.testing.assert_series_equal(got.sort_index(), c24.sort_index(), check_names=False)
+
+
+@pytest.mark.parametrize("kind", ["hash-mismatch", "unknown-schema-version",
+                                  "descriptor-not-json", "missing-resource", "unsafe-path"])
+def test_each_bad_package_leaves_the_store_untouched(aref_zip: Path, tmp_path: Path,
+                                                     kind: str) -> None:
+    from tests.exchange.test_package import _broken
+
+    store = open_store(tmp_path / "schools.gpkg", seed=False)
+    with pytest.raises(PackageError, match=kind):
+        import_aref(store, EDITOR, _broken(aref_zip, tmp_path, kind))
+    assert len(store.deliveries()) == 0 and len(store.current_registry()) == 0
