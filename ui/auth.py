@@ -166,7 +166,6 @@ def _local_form(where: Any) -> None:
             where.error(state.t("auth.failed"))
         else:
             st.session_state[_TOKEN] = signed.token
-            st.session_state["auth_cookie"] = signed.token
             st.rerun()
 
 
@@ -174,10 +173,16 @@ def sign_in_panel() -> Actor | None:
     """The sidebar's sign-in block; returns the signed-in account, if any."""
     who = actor()
     box = st.sidebar.container(key="auth_panel")
-    pending = st.session_state.pop("auth_cookie", None)
-    if pending is not None:  # after a sign-in (token) or a sign-out ("")
+    token = st.session_state.get(_TOKEN)
+    cookies: Any = st.context.cookies
+    if who is not None and token and (cookies is None or cookies.get(COOKIE) != token):
+        # on every run until the page is loaded again with the cookie: the same
+        # element each time, so its script runs once, whenever the browser gets to it
         with box:
-            _write_cookie(str(pending), SESSION_TTL_S if pending else 0)
+            _write_cookie(str(token), SESSION_TTL_S)
+    elif st.session_state.pop("auth_cookie", None) == "":  # just signed out
+        with box:
+            _write_cookie("", 0)
     if who is not None:
         box.caption(state.t("auth.signed_in", name=who.name, role=_role_label(who.role)))
         if box.button(state.t("auth.sign_out"), key="auth_sign_out"):

@@ -7,6 +7,7 @@ processes; the only thing the processes share is the PostGIS database.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from benchmarks.deploy import (
 )
 from mapping.auth.models import SIGN_IN_ATTEMPTS
 from mapping.settings import PROJECT_ROOT
+from mapping.store.models import SCHOOL_CHANGES
 from tests.e2e.conftest import _missing
 
 pytestmark = pytest.mark.e2e
@@ -31,6 +33,10 @@ pytestmark = pytest.mark.e2e
 EDITOR, VIEWER = "amina", "driss"
 PASSWORD = "olive tree kasbah 42"
 WAIT_MS = 120_000
+SCHOOLS_TITLE = "Écoles : ajout, modification, historique"
+SAVE = "Enregistrer les modifications"
+#: The Data page's heading: "Registre actif : <name> (<n> établissements)".
+ACTIVE = re.compile(r"Registre actif : .*\(([\d\s\u202f\u00a0,.]+) établissements\)")
 
 
 def _accounts(url: str, *args: str, stdin: str = "") -> None:
@@ -71,6 +77,16 @@ def _sign_in(page: Any, url: str, name: str) -> str:
     return str(backend)
 
 
+def _wait_for_session_cookie(page: Any) -> dict[str, Any]:
+    """The sign-in cookie, once the page has written it."""
+    for _ in range(600):
+        found = [c for c in page.context.cookies() if c["name"] == "carte_session"]
+        if found:
+            return dict(found[0])
+        page.wait_for_timeout(200)
+    raise AssertionError("the sign-in cookie was never written")
+
+
 def test_sessions_stick_to_one_process_and_share_the_accounts(browser: Any,
                                                               cluster: Deployment) -> None:
     route_a, route_b = routes_to_each_backend(cluster.url, 2)
@@ -85,10 +101,14 @@ def test_sessions_stick_to_one_process_and_share_the_accounts(browser: Any,
 
         # the websocket went through the proxy: the map page rendered its title
         editor.get_by_role("heading", name="Carte").first.wait_for()
-        # a viewer typing an edit page's address gets no edit form
+        # a viewer typing an edit page's address gets no edit form (and stays signed in)
+        cookie = _wait_for_session_cookie(viewer)
+        assert cookie["sameSite"] == "Strict" and len(cookie["value"]) >= 43
         viewer.goto(f"{cluster.url}/schools", wait_until="domcontentloaded")
         viewer.get_by_text(f"Connecté : {VIEWER} (lecteur)").wait_for()
-        assert viewer.get_by_role("button", name="Enregistrer").count() == 0
+        viewer.get_by_role("heading", name="Carte").first.wait_for()  # the default page
+        assert viewer.get_by_text(SCHOOLS_TITLE).count() == 0
+        assert viewer.get_by_role("button", name=SAVE).count() == 0
     finally:
         editor.context.close()
         viewer.context.close()
@@ -100,3 +120,46 @@ def test_sessions_stick_to_one_process_and_share_the_accounts(browser: Any,
                                    SIGN_IN_ATTEMPTS.c.ok)).all()
     engine.dispose()
     assert sorted(rows) == [(EDITOR, "127.0.0.1", True), (VIEWER, "127.0.0.1", True)]
+
+
+def _active_schools(page: Any, url: str) -> int:
+    """The number of schools the Data page says the active registry has."""
+    page.goto(f"{url}/data", wait_until="domcontentloaded")
+    heading = page.get_by_text(ACTIVE).first
+    heading.wait_for()
+    match = ACTIVE.search(heading.inner_text())
+    assert match is not None
+    return int(re.sub(r"\D", "", match.group(1)))
+
+
+def test_an_edit_published_on_one_process_is_seen_on_the_other(browser: Any,
+                                                                cluster: Deployment) -> None:
+    route_a, route_b = routes_to_each_backend(cluster.url, 2)
+    editor, viewer = _session(browser, cluster, route_a), _session(browser, cluster, route_b)
+    try:
+        _sign_in(editor, cluster.url, EDITOR)
+        editor.get_by_text(f"Connecté : {EDITOR} (éditeur)").wait_for()
+        _sign_in(viewer, cluster.url, VIEWER)
+        viewer.get_by_text(f"Connecté : {VIEWER} (lecteur)").wait_for()
+        _wait_for_session_cookie(viewer)
+        before = _active_schools(viewer, cluster.url)
+
+        # the editor closes the first school on the Schools page of process A
+        _wait_for_session_cookie(editor)
+        editor.goto(f"{cluster.url}/schools", wait_until="domcontentloaded")
+        editor.get_by_text(SCHOOLS_TITLE).wait_for()
+        editor.get_by_role("button", name="Fermer l'école").click()
+        editor.get_by_text(re.compile(r"Enregistré \(version \d+\)")).wait_for()
+
+        # the viewer, on process B, sees one school fewer at the next page load
+        assert _active_schools(viewer, cluster.url) == before - 1
+    finally:
+        editor.context.close()
+        viewer.context.close()
+
+    engine = create_engine(cluster.database_url)
+    with engine.connect() as conn:
+        authors = conn.execute(select(SCHOOL_CHANGES.c.account)
+                               .where(SCHOOL_CHANGES.c.operation == "close")).scalars().all()
+    engine.dispose()
+    assert authors == [EDITOR]  # the change names its author
