@@ -31,9 +31,11 @@ def test_add_a_college_on_the_map_then_suggest_three_sites(page: Any, app_url: s
 
     # click inside the province on the map: the point becomes the new school's site
     page.get_by_role("tab", name="Scénario").click()
+    # the tab may have scrolled the page: bring the map back on screen first
+    page.locator(FRAME).first.scroll_into_view_if_needed()
     box = page.locator(FRAME).first.bounding_box()
     assert box is not None
-    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.55)
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.4)
     page.get_by_text(re.compile(r"Point cliqué : -\d+\.\d+, \d+\.\d+")).wait_for(timeout=TIMEOUT)
 
     page.get_by_role("button", name="Ajouter une école hypothétique : Collège").click()
