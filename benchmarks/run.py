@@ -8,6 +8,7 @@ import benchmarks as bench  # the steps are looked up in the package: tests repl
 from benchmarks.data import ATLAS_INDICATORS
 from benchmarks.deploy import bench_deploy
 from benchmarks.exchange import bench_exchange
+from benchmarks.hostile import bench_hostile
 from benchmarks.planning import bench_planning
 from benchmarks.report import Figure, Report, failed
 from benchmarks.store import bench_store
@@ -54,6 +55,7 @@ def run_all(
             lambda: bench.bench_nearest(region.communes, n_points, n_schools, seed,
                                         repeat=1 if quick else 3)[0])
     guarded("siting", "siting.s", lambda: bench.bench_siting(region, registry))
+    guarded("hostile files", "hostile.worst_s", lambda: bench_hostile(quick=quick))
     guarded("planning", "planning.s", lambda: bench_planning(region, registry))
     guarded("store", "store.geopackage.import_publish_s", lambda: bench_store(registry, quick))
     guarded("exchange", "exchange.export_s", lambda: bench_exchange(region, registry))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mapping.filters import fold
 from mapping.schema import REGISTRY_COLUMNS
@@ -100,6 +101,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=65_536)
 def header_key(text: str) -> str:
     """Normalise a header for comparison: folded, punctuation and underscores as spaces."""
     s = fold(str(text)).replace("_", " ")

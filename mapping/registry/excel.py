@@ -11,9 +11,10 @@ result was never saved are reported cell by cell.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
-from mapping.registry.archive import check_members, open_zip
+from mapping.registry.archive import check_members, open_zip, read_member
 from mapping.registry.errors import RegistryError
 from mapping.registry.grid import HEADER_SLACK, Cells, build, cell_text
 from mapping.registry.limits import Limits
@@ -43,6 +44,19 @@ def _parser_class() -> Any:
             return cell
 
     return Parser
+
+
+_SHEET_PATH = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(xml: bytes, member: str, filename: str, lim: Limits) -> None:
+    """Refuse a sheet with too many rows before any XML parser sees it."""
+    rows = len(_ROW_TAG.findall(xml))
+    if rows > lim.max_rows + HEADER_SLACK:
+        raise RegistryError(
+            f"a sheet of {filename!r} ({member}) has {rows:,} rows; at most "
+            f"{lim.max_rows:,} are accepted; delete the rows below the table or split it")
 
 
 def _looks_like_table(rows: list[Cells]) -> bool:
@@ -123,7 +137,9 @@ def read_excel_bytes(data: bytes, filename: str = "the workbook", limits: Limits
     """
     lim = limits or Limits()
     with open_zip(data, filename, "Excel workbook") as zf:
-        check_members(zf, filename, lim)
+        for info in check_members(zf, filename, lim):
+            if _SHEET_PATH.match(info.filename):
+                _count_rows(read_member(zf, info, filename, lim), info.filename, filename, lim)
     from openpyxl import load_workbook
 
     try:
@@ -155,6 +171,8 @@ def read_excel_bytes(data: bytes, filename: str = "the workbook", limits: Limits
             elif filled > 1 and _looks_like_table(rows):
                 left.append((str(ws.title), f"{filled:,} rows"))
         skipped = [str(ws.title) for ws in sheets[lim.max_sheets:]]
+    except RegistryError:
+        raise
     except (KeyError, ValueError, OSError, EOFError, TypeError, IndexError) as exc:
         raise RegistryError(f"cannot read the Excel workbook {filename!r}: "
                             f"{type(exc).__name__}: {exc}") from exc

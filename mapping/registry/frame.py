@@ -37,13 +37,26 @@ def canonical(df: pd.DataFrame) -> pd.DataFrame:
         if col in NUMERIC_COLUMNS:
             out[col] = pd.to_numeric(pd.Series(values), errors="coerce").astype(float)
         else:
-            out[col] = [None if _blank(v) else str(v).strip() for v in values]
+            out[col] = [_text(v) for v in values]
     return out
+
+
+def _text(value: object) -> str | None:
+    """Stripped text of a cell, ``None`` when blank (fast path for strings and ``None``)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    return None if _blank(value) else str(value).strip()
 
 
 def content_key(df: pd.DataFrame) -> str:
     """A short hash of the registry's canonical content (order-sensitive)."""
-    text = canonical(df).to_csv(index=False, lineterminator="\n", float_format="%.6f")
+    return _key(canonical(df))
+
+
+def _key(table: pd.DataFrame) -> str:
+    text = table.to_csv(index=False, lineterminator="\n", float_format="%.6f")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -65,7 +78,7 @@ def to_registry(df: pd.DataFrame, name: str, key: str | None = None) -> gpd.GeoD
         for x, y in zip(table["lon"].to_numpy(), table["lat"].to_numpy(), strict=True)
     ]
     gdf = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geometry, crs=CRS_STORAGE))
-    gdf.attrs["key"] = key or content_key(table)
+    gdf.attrs["key"] = key or _key(table)
     gdf.attrs["name"] = name
     return gdf
 

@@ -11,7 +11,7 @@ import pandas as pd
 from mapping.datasets import Region, load_region
 from mapping.registry.columns import TARGETS, detect_columns
 from mapping.registry.errors import RegistryError
-from mapping.registry.frame import content_key, to_registry
+from mapping.registry.frame import to_registry
 from mapping.registry.join import commune_index
 from mapping.registry.limits import Limits, current
 from mapping.registry.ministry import is_ministry, prepare
@@ -175,7 +175,7 @@ def read_registry(
         source=("Ministry list: " if ministry else "imported: ") + filename,
     )
     accepted = result.accepted
-    schools = to_registry(accepted, filename, key=content_key(accepted))
+    schools = to_registry(accepted, filename)  # keyed by its canonical content
     issues = result.issues
     errors = issues[issues["severity"] == "error"]
     by_reason = errors.drop_duplicates(["row", "code"])["code"].value_counts()

@@ -9,7 +9,7 @@ swallowing the following lines) is reported on its own line.
 from __future__ import annotations
 
 import csv
-import io
+from collections.abc import Iterator
 
 from mapping.registry.encoding import decode
 from mapping.registry.errors import RegistryError
@@ -55,6 +55,18 @@ def sniff_separator(text: str, max_chars: int = 65_536) -> str:
     return best
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of *text* with their endings, without copying the whole text."""
+    start = 0
+    size = len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end < 0:
+            end = size - 1
+        yield text[start:end + 1]
+        start = end + 1
+
+
 def _swallowed(cells: list[str], sep: str) -> bool:
     """Whether a multi-line cell looks like following records read as one cell."""
     for cell in cells:
@@ -81,7 +93,7 @@ def read_csv_bytes(data: bytes, filename: str = "the file",
     if not text.strip():
         raise RegistryError(f"{filename!r} is empty")
     sep = sniff_separator(text, lim.sniff_chars)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    reader = csv.reader(_lines(text), delimiter=sep)
     rows: list[Cells] = []
     lines: list[int] = []
     notes: list[Note] = []
@@ -104,17 +116,15 @@ def read_csv_bytes(data: bytes, filename: str = "the file",
             if cells_total > lim.max_cells:
                 raise RegistryError(f"{filename!r} has more than {lim.max_cells:,} cells "
                                     f"(line {start:,} reached); split the file")
-            size = 0
-            row: Cells = []
-            for j, cell in enumerate(record):
-                if len(cell) > lim.max_cell_chars:
-                    raise RegistryError(
-                        f"line {start:,}, column {j + 1} of {filename!r} holds "
-                        f"{len(cell):,} characters (it starts {cell[:30]!r}); at most "
-                        f"{lim.max_cell_chars:,} are accepted; check the quotes around it")
-                size += len(cell)
-                text_cell = cell.strip()
-                row.append(text_cell or None)
+            longest = max(map(len, record), default=0)
+            if longest > lim.max_cell_chars:
+                j = next(k for k, c in enumerate(record) if len(c) == longest)
+                raise RegistryError(
+                    f"line {start:,}, column {j + 1} of {filename!r} holds "
+                    f"{longest:,} characters (it starts {record[j][:30]!r}); at most "
+                    f"{lim.max_cell_chars:,} are accepted; check the quotes around it")
+            size = sum(map(len, record))
+            row: Cells = [c.strip() or None for c in record]
             if size > lim.max_line_chars:
                 raise RegistryError(f"line {start:,} of {filename!r} holds {size:,} "
                                     f"characters; at most {lim.max_line_chars:,} are accepted")
