@@ -177,6 +177,27 @@ def to_xlsx(df: pd.DataFrame, sources: pd.DataFrame | Sequence[str] | Mapping[st
     return buf.getvalue()
 
 
+def sheets_to_xlsx(sheets: Mapping[str, pd.DataFrame], *, lang: str = "fr") -> bytes:
+    """Encode several tables as one workbook, a sheet each, formula cells neutralised.
+
+    Parameters
+    ----------
+    sheets
+        Sheet name (cut to Excel's 31 characters) → table.
+    lang
+        Sets the sheets right to left for Arabic.
+    """
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            _plain(frame).to_excel(writer, sheet_name=name[:31], index=False)
+        for ws in writer.book.worksheets:
+            ws.freeze_panes = "A2"
+            if lang == "ar":
+                ws.sheet_view.rightToLeft = True
+    return buf.getvalue()
+
+
 #: Identification columns of the commune table and their header message.
 IDENT_HEADERS = {
     "code": "export.col.code", "name_fr": "export.col.name_fr", "name_ar": "export.col.name_ar",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 from pathlib import Path
@@ -115,19 +114,14 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _write_sheets(sheets: dict[str, pd.DataFrame], out: Path, main: str) -> None:
-    from mapping.exports import neutralise, to_csv
+    from mapping.exports import sheets_to_xlsx, to_csv
 
     if out.suffix.lower() == ".csv":
         out.write_bytes(to_csv(sheets[main]))
         return
     if out.suffix.lower() != ".xlsx":
         raise MappingError(f"--out {out}: write a .xlsx or a .csv file")
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            safe = frame.map(neutralise) if len(frame) else frame
-            safe.to_excel(writer, sheet_name=name[:31], index=False)
-    out.write_bytes(buffer.getvalue())
+    out.write_bytes(sheets_to_xlsx(sheets))
 
 
 def run_diff(args: argparse.Namespace) -> int:
