@@ -12,8 +12,6 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import app_url, browser, page  # noqa: F401  (browser fixtures)
-
 pytestmark = pytest.mark.e2e
 
 TIMEOUT = 120_000
@@ -29,7 +27,7 @@ def _lacking(pg: Any) -> int:
 
 
 def test_director_sees_the_college_deficit_in_2034_and_a_planned_school_changes_it(
-        page: Any, app_url: str) -> None:  # noqa: F811
+        page: Any, app_url: str) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{app_url}/planning?prov=07.351&lang=fr", wait_until="domcontentloaded")
