@@ -35,6 +35,15 @@ def _count(page: Any, url: str) -> int:
 @pytest.mark.e2e
 def test_a_published_school_appears_in_the_other_app_process(
         postgis_cluster: Cluster, tmp_path: Path) -> None:
+    # its own Playwright in its own thread: the session's sync Playwright of tests/e2e may
+    # be running in this one
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(_two_apps, postgis_cluster, tmp_path).result()
+
+
+def _two_apps(postgis_cluster: Cluster, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         if ON_CI:
             pytest.fail(f"{CHROMIUM} is not installed (browser tests must run under CI)")
