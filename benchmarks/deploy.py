@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.report import Figure
-from benchmarks.server import AppServer, app_server, free_port
+from benchmarks.server import AppServer, app_server, free_port, stop_process
 from mapping.settings import PROJECT_ROOT
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -182,12 +182,7 @@ def nginx_proxy(backends: list[int], timeout_s: float = 20.0) -> Iterator[Proxy]
         _wait_port(port, timeout_s, "nginx", proc, prefix / "error.log")
         yield Proxy(proc, port, prefix)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc)
         shutil.rmtree(prefix, ignore_errors=True)
 
 

@@ -103,12 +103,17 @@ def app_server(
             _wait_healthy(proc, port, started, timeout_s, log)
             yield AppServer(proc, port, started, time.perf_counter())
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            stop_process(proc)
+
+
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate *proc*, kill it if it has not ended after 10 s, and reap it."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
 
 
 def _wait_healthy(proc: subprocess.Popen[bytes], port: int, started: float, timeout_s: float,

@@ -7,6 +7,7 @@ clicked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from mapping.errors import MappingError
 from mapping.i18n import is_rtl, t
 from mapping.provenance import analysis_note
 from mapping.settings import PROJECT_ROOT
@@ -152,3 +154,18 @@ def set_direction(lang: str) -> None:
         f'<div id="cs-direction" dir="{direction}" lang="{lang}" style="display:none"></div>{css}',
         unsafe_allow_html=True,
     )
+
+
+def guard(fn: Callable[[], Any], message_key: str) -> Any:
+    """Run one section of a page; show its error under *message_key* and keep the page alive.
+
+    A project error shows its own message; any other error of the usual kinds shows its
+    type too. Returns ``None`` when the section failed.
+    """
+    try:
+        return fn()
+    except MappingError as exc:
+        st.error(state.t(message_key, message=str(exc)))
+    except (ValueError, KeyError, TypeError, RuntimeError) as exc:  # never crash the page
+        st.error(state.t(message_key, message=f"{type(exc).__name__}: {exc}"))
+    return None

@@ -60,7 +60,8 @@ def douar_radius(population: float) -> float:
     return float(min(14.0, max(2.5, math.sqrt(float(population)) / 4.0)))
 
 
-def _fmt_km(value: Any, lang: str) -> str:
+def format_km(value: Any, lang: str) -> str:
+    """A douar distance in *lang* (one decimal), or the "no figure" text."""
     try:
         f = float(value)
     except (TypeError, ValueError):
@@ -90,7 +91,7 @@ def douar_popup(row: Any, lang: str, commune_name: str = "") -> str:
     )
     for cycle in ACCESS_CYCLES:
         value = getattr(row, CYCLE_DISTANCE_COLUMN[cycle], None)
-        lines.append(f"<br>{esc(t(f'cycle.{cycle}', lang))} : {esc(_fmt_km(value, lang))}")
+        lines.append(f"<br>{esc(t(f'cycle.{cycle}', lang))} : {esc(format_km(value, lang))}")
     lines.append(
         f'<br><i>{esc(t("access.location_approx", lang))} '
         f'({esc(getattr(row, "location_source", ""))}/{esc(getattr(row, "location_match", ""))})'
@@ -223,8 +224,8 @@ def add_scenario_changes(
         popup = (
             f'<div dir="{"rtl" if is_rtl(lang) else "ltr"}"><b dir="rtl">{esc(d["name_ar"])}</b>'
             f"<br>{esc(t('access.population', lang))} : {esc(_int_text(row['population']))}"
-            f"<br>{esc(t('access.before', lang))} : {esc(_fmt_km(row['before_km'], lang))}"
-            f"<br>{esc(t('access.after', lang))} : {esc(_fmt_km(row['after_km'], lang))}"
+            f"<br>{esc(t('access.before', lang))} : {esc(format_km(row['before_km'], lang))}"
+            f"<br>{esc(t('access.after', lang))} : {esc(format_km(row['after_km'], lang))}"
             f'<br><i style="color:#a0522d">{esc(t("access.computed_note", lang))}</i></div>'
         )
         features.append(

@@ -23,6 +23,7 @@ from mapping.web.douars import (
     SITE_COLOR,
     band_of,
     douar_radius,
+    format_km,
 )
 from mapping.web.schools import CYCLE_COLORS, OTHER_COLOR, school_radius
 from ui.mapview.payload import PointLayer, PointStyle
@@ -142,7 +143,7 @@ def douars_layer(region: Region, cycle: str, lang: str,
             _text(getattr(row, "fraction_ar", "")),
             str(names.get(row.commune_code, "")),
             f"{pop} ({hh} {t('access.households', lang)})",
-            *(_km(getattr(row, CYCLE_DISTANCE_COLUMN[c]), lang) for c in ACCESS_CYCLES),
+            *(format_km(getattr(row, CYCLE_DISTANCE_COLUMN[c]), lang) for c in ACCESS_CYCLES),
             f"{getattr(row, 'location_source', '')}/{getattr(row, 'location_match', '')}",
         ])
     fields = ["", t("access.fraction", lang), t("unit.commune", lang),
@@ -157,15 +158,6 @@ def douars_layer(region: Region, cycle: str, lang: str,
     )
 
 
-def _km(value: object, lang: str) -> str:
-    try:
-        f = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return t("access.no_figure", lang)
-    if not math.isfinite(f):
-        return t("access.no_figure", lang)
-    text = f"{f:.1f}"
-    return (text.replace(".", ",") if lang == "fr" else text) + " " + t("access.km", lang)
 
 
 def scenario_changes_layer(changed: pd.DataFrame, region: Region, lang: str) -> PointLayer:
@@ -195,7 +187,7 @@ def scenario_changes_layer(changed: pd.DataFrame, region: Region, lang: str) -> 
         style.append(len(colors) - 1 if band < 0 else min(band, len(BAND_COLORS) - 1))
         radius.append(round(douar_radius(row["population"]), 1) + 1)
         values.append([_text(d["name_ar"]), _text(row["population"]),
-                       _km(row["before_km"], lang), _km(row["after_km"], lang),
+                       format_km(row["before_km"], lang), format_km(row["after_km"], lang),
                        t("access.computed_note", lang)])
     return PointLayer(
         id="scenario_changes", name=t("access.layer.changed", lang), lon=lon, lat=lat,

@@ -13,7 +13,6 @@ from mapping import access, web
 from mapping.access import scenarios, siting
 from mapping.access.scenarios import AddedSchool, Scenario
 from mapping.classify import classify
-from mapping.errors import MappingError
 from mapping.exports import to_csv
 from mapping.settings import REGION_BOUNDS
 from ui import components, state
@@ -28,15 +27,9 @@ st.title(state.t("nav.access"))
 st.caption(state.t("access.intro"))
 
 
+
 def _guard(fn: Callable[[], Any]) -> Any:
-    """Run one section; show a project error (or an unexpected one) and keep the page alive."""
-    try:
-        return fn()
-    except MappingError as exc:
-        st.error(state.t("access.error", message=str(exc)))
-    except (ValueError, KeyError, TypeError, RuntimeError) as exc:  # never crash the page
-        st.error(state.t("access.error", message=f"{type(exc).__name__}: {exc}"))
-    return None
+    return components.guard(fn, "access.error")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -14,7 +14,6 @@ from mapping import planning, web
 from mapping.access import AddedSchool, Scenario
 from mapping.access.scenarios import apply
 from mapping.classify import classify
-from mapping.errors import MappingError
 from mapping.exports import to_csv
 from mapping.schema import CYCLES
 from mapping.settings import PROJECT_ROOT
@@ -37,15 +36,9 @@ with st.expander(state.t("planning.method")):
         st.info(state.t("planning.method_missing"))
 
 
+
 def _guard(fn: Callable[[], Any]) -> Any:
-    """Run one section; show a project error (or an unexpected one) and keep the page alive."""
-    try:
-        return fn()
-    except MappingError as exc:
-        st.error(state.t("planning.error", message=str(exc)))
-    except (ValueError, KeyError, TypeError, RuntimeError) as exc:  # never crash the page
-        st.error(state.t("planning.error", message=f"{type(exc).__name__}: {exc}"))
-    return None
+    return components.guard(fn, "planning.error")
 
 
 @st.cache_resource(show_spinner=False)
