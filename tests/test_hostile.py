@@ -123,12 +123,14 @@ def test_zipped_long_line_is_refused_quickly(region) -> None:
         zf.writestr("long.csv", HEADER + "a" * 300_000 + "\n")
     with pytest.raises(RegistryError, match="zip bomb"):
         read_registry(buf.getvalue(), "long.zip", region=region)
-    with pytest.raises(RegistryError, match=r"line 2 .*more than 131,072 characters"):
+    # refused either by the csv module's field limit (131,072 by default) or, where a
+    # library imported earlier raised that process-wide limit, by the project's cell limit
+    with pytest.raises(RegistryError, match=r"line 2\b.* [\d,]+ (are accepted|characters)"):
         read_registry((HEADER + "a" * 300_000 + "\n").encode(), "long.csv", region=region)
 
 
 def test_huge_cell_names_line_and_column(region) -> None:
-    for size, where in ((50_000, "line 2, column 2"), (10_000_000, "line 2 ")):
+    for size, where in ((50_000, "line 2, column 2"), (10_000_000, r"line 2\b")):
         data = (HEADER + 'H1,"' + "x" * size + '",primary,07.041.03.05,10\n').encode()
         with pytest.raises(RegistryError, match=where):
             read_registry(data, "cell.csv", region=region)
