@@ -33,7 +33,7 @@ from mapping.i18n import normalise_lang
 from mapping.i18n import t as _t
 from mapping.provenance import registry_name, without_demo
 from mapping.registry import load_default_registry, to_registry
-from mapping.store import Store, open_store
+from mapping.store import Store, default_url, open_store
 from mapping.table import indicator_table
 
 #: Environment variable naming a CSV of schools appended to the default registry.
@@ -88,8 +88,9 @@ def extra_schools_error() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store | str:
+    # keyed by the resolved URL, so a changed $CARTE_SCOLAIRE_STORE_DIR opens its own store
     try:
-        return open_store(url or None)
+        return open_store(url)
     except (MappingError, OSError) as exc:
         return str(exc)
     except Exception as exc:  # a database driver error: shown, the app keeps running
@@ -98,13 +99,13 @@ def _store(url: str) -> Store | str:
 
 def store() -> Store | None:
     """The school database of this server process (``None`` when it cannot be opened)."""
-    opened = _store(os.environ.get("CARTE_SCOLAIRE_DATABASE_URL", ""))
+    opened = _store(default_url())
     return opened if isinstance(opened, Store) else None
 
 
 def store_error() -> str:
     """Why the school database cannot be opened ("" when it can)."""
-    opened = _store(os.environ.get("CARTE_SCOLAIRE_DATABASE_URL", ""))
+    opened = _store(default_url())
     return "" if isinstance(opened, Store) else opened
 
 
