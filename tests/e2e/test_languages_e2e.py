@@ -23,6 +23,12 @@ def _open(page: Any, url: str) -> None:
 def test_uploader_speaks_the_interface_language(page: Any, app_url: str, lang: str) -> None:
     _open(page, f"{app_url}/data?lang={lang}")
     page.wait_for_selector("[data-testid='stFileUploaderDropzone']", timeout=TIMEOUT)
+    # the page's stylesheet may arrive a moment after the uploader: wait until it applies
+    page.wait_for_function("""() => {
+        const p = document.querySelector(
+            '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p');
+        return p && getComputedStyle(p, '::after').content !== 'none';
+    }""", timeout=TIMEOUT)
     shown = page.evaluate("""() => {
         const z = document.querySelector('[data-testid="stFileUploaderDropzone"]');
         const p = z.querySelector('button [data-testid="stMarkdownContainer"] p');
