@@ -5,11 +5,12 @@ Every map, table, legend and export reads indicators from :func:`catalogue`.
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Hashable
+from functools import lru_cache
 
 from mapping.catalogue import Indicator
 from mapping.errors import UnknownCodeError
-from mapping.themes import THEMES
+from mapping.themes import THEMES, catalogue_key
 
 
 def _groups() -> dict[str, dict[str, str]]:
@@ -24,8 +25,9 @@ def _groups() -> dict[str, dict[str, str]]:
 GROUPS: dict[str, dict[str, str]] = _groups()
 
 
-@cache
-def _catalogue() -> dict[str, Indicator]:
+@lru_cache(maxsize=4)
+def _catalogue(key: Hashable) -> dict[str, Indicator]:
+    # *key* (:func:`mapping.themes.catalogue_key`) changes when an HCP layer is imported
     out: dict[str, Indicator] = {}
     for theme in THEMES:
         for ind in theme.indicators:
@@ -51,7 +53,7 @@ def catalogue() -> dict[str, Indicator]:
         If two indicators share an id, or one names an undeclared group (a
         programming error).
     """
-    return dict(_catalogue())
+    return dict(_catalogue(catalogue_key()))
 
 
 def get(indicator_id: str) -> Indicator:
@@ -62,7 +64,7 @@ def get(indicator_id: str) -> Indicator:
     UnknownCodeError
         With the list of known ids, if *indicator_id* is not in the catalogue.
     """
-    cat = _catalogue()
+    cat = _catalogue(catalogue_key())
     try:
         return cat[indicator_id]
     except KeyError:

@@ -8,12 +8,16 @@ and :func:`mapping.table.indicator_table` are built from :data:`THEMES`, so
   list plus its column in the theme's ``commune_indicators``;
 - a new theme is one :class:`Theme` entry below.
 
+A theme whose indicators change while the app runs (the ``exchange`` theme:
+the newest imported HCP layer) gives a ``version`` function; the catalogue is
+rebuilt when :func:`catalogue_key` changes.
+
 Nothing in the analyses imports this module: it sits above them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -22,6 +26,7 @@ import pandas as pd
 from mapping import access, census, distance_learning, planning, supply
 from mapping.catalogue import Indicator
 from mapping.datasets import Region
+from mapping.exchange import layers as exchange_layers
 
 #: ``columns(region, registry) -> DataFrame`` indexed by commune code.
 ColumnsFunction = Callable[[Region, gpd.GeoDataFrame | None], pd.DataFrame]
@@ -45,6 +50,9 @@ class Theme:
         Computes the theme's commune columns, one per indicator, indexed by commune
         code; ``None`` when the columns are already in the census commune table
         (:meth:`mapping.datasets.Region.commune_table`).
+    version
+        For a theme whose indicators change at run time: a cheap function
+        returning a value that changes when they do; ``None`` for a fixed list.
     """
 
     id: str
@@ -52,6 +60,7 @@ class Theme:
     indicators: Sequence[Indicator]
     groups: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     columns: ColumnsFunction | None = None
+    version: Callable[[], Hashable] | None = None
 
 
 THEMES: tuple[Theme, ...] = (
@@ -103,4 +112,22 @@ THEMES: tuple[Theme, ...] = (
                              "en": "Planning (projections)"}},
         columns=planning.commune_indicators,
     ),
+    Theme(
+        id="exchange",
+        label={"fr": "Paquets HCP importés", "ar": "حزم المندوبية السامية للتخطيط المستوردة",
+               "en": "Imported HCP packages"},
+        indicators=exchange_layers.INDICATORS,
+        groups={exchange_layers.GROUP: {"fr": "Paquet HCP importé", "ar": "حزمة HCP مستوردة",
+                                        "en": "Imported HCP package"}},
+        columns=exchange_layers.commune_indicators,
+        version=exchange_layers.stamp,
+    ),
 )
+
+
+def catalogue_key() -> Hashable:
+    """A value that changes when a theme's indicators change (cheap: read on every rerun).
+
+    Readers that cache the catalogue or the commune table key them on it.
+    """
+    return tuple(theme.version() for theme in THEMES if theme.version is not None)

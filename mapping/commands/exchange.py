@@ -40,7 +40,8 @@ def add_parser(sub: Any) -> None:
     i.add_argument("package", type=Path)
     i.add_argument("--publish", action="store_true", help="publish the delivery at once")
     i.add_argument("--layers", type=Path, default=None,
-                   help="folder of imported HCP layers (default: <store folder>/indicators)")
+                   help="folder of imported HCP layers (default: <store folder>/indicators, "
+                   "where the catalogue reads the newest one)")
     i.set_defaults(run=run_import)
 
     d = acts.add_parser("diff", help="what changed between two AREF packages or two "
@@ -93,17 +94,13 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Import an AREF package as a delivery, or an HCP package as an indicator layer."""
-    from mapping.exchange import import_aref, open_package, read_hcp
-    from mapping.exchange.importer import save_layer
+    from mapping.exchange import import_aref, import_hcp, open_package
     from mapping.roles import Actor
 
     actor = Actor(str(args.account), "admin")
     producer = open_package(args.package).meta.producer
     if producer == "hcp":
-        from mapping.store.settings import store_dir
-
-        layer = read_hcp(args.package)
-        target = save_layer(layer, args.layers or store_dir() / "indicators")
+        layer, target = import_hcp(args.package, args.layers)
         print(f"indicator layer {layer.version}: {len(layer.indicators)} indicators, "
               f"{len(layer.table)} communes → {target}")
         return 0

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +23,13 @@ import pandas as pd
 
 from mapping.catalogue import Indicator
 from mapping.exchange.errors import PackageError
+from mapping.exchange.layers import (
+    GROUP,
+    IndicatorLayer,
+    layers_dir,
+    load_layer,
+    with_provenance,
+)
 from mapping.exchange.schemas import HCP_INDICATORS
 from mapping.exchange.validate import OpenedPackage, Receipt, open_package, validate_package
 from mapping.registry.frame import to_registry
@@ -122,34 +131,11 @@ def import_aref(store: Store, actor: Actor, path: Path | str, *, publish: bool =
     return ExchangeImport(receipt, delivery_id, preview, publish)
 
 
-@dataclass(frozen=True)
-class IndicatorLayer:
-    """A versioned layer of HCP indicators by commune, with its provenance.
-
-    Attributes
-    ----------
-    version
-        ``hcp-<period>-<created>``: a new package gives a new version.
-    table
-        One row per commune: ``code`` and one column per indicator
-        (``hcp_<indicator>``).
-    indicators
-        Catalogue records of the columns, whose ``source`` names the package.
-    provenance
-        Producer, period, created, format version and the package's SHA-256.
-    """
-
-    version: str
-    table: pd.DataFrame
-    indicators: tuple[Indicator, ...]
-    provenance: dict[str, str]
-
-
 _UNIT = {"person": "people", "child": "children", "percent": "percent"}
 
 
 def read_hcp(path: Path | str, commune_codes: list[str] | None = None) -> IndicatorLayer:
-    """Validate an HCP package and return its indicator layer.
+    """Validate an HCP package and return its indicator layer (not saved yet).
 
     Raises
     ------
@@ -165,7 +151,6 @@ def read_hcp(path: Path | str, commune_codes: list[str] | None = None) -> Indica
                            " indicator layers come from HCP packages")
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     version = f"hcp-{meta.period}-{meta.created}".lower().replace(" ", "-")
-    source = f"HCP, package {meta.period} ({meta.created}, sha256 {digest[:12]})"
     raw = package.table("indicators")
     table = pd.DataFrame({"code": raw["code"]})
     fields = {f["name"]: f for f in next(r for r in package.descriptor["resources"]
@@ -181,22 +166,73 @@ def read_hcp(path: Path | str, commune_codes: list[str] | None = None) -> Indica
         indicators.append(Indicator(
             id=column, label={"fr": f"{label} (paquet HCP)", "ar": f"{label} (حزمة HCP)",
                               "en": f"{label} (HCP package)"},
-            unit=_UNIT.get(unit, "count"), source=source, year=year, higher_is_better=None,
-            theme="exchange", estimated=name.endswith("_est")))
-    provenance = {**vars(meta), "sha256": digest, "package": package.name}
-    return IndicatorLayer(version, table, tuple(indicators), provenance)
+            unit=_UNIT.get(unit, "count"), source="", year=year, higher_is_better=None,
+            theme=GROUP, estimated=name.endswith("_est"), decimals=1 if unit == "percent" else 0))
+    provenance = {**vars(meta), "sha256": digest, "package": package.name,
+                  "title": str(package.descriptor.get("title", ""))}
+    return IndicatorLayer(version, table, with_provenance(indicators, provenance), provenance)
 
 
-def save_layer(layer: IndicatorLayer, folder: Path) -> Path:
-    """Write *layer* as ``<version>.csv`` + ``<version>.json`` (provenance) in *folder*."""
+def save_layer(layer: IndicatorLayer, folder: Path, *, imported: datetime | None = None) -> Path:
+    """Write *layer* as ``<version>.csv`` + ``<version>.json`` (provenance) in *folder*.
+
+    The JSON records the import time (*imported*, now when ``None``); the
+    catalogue's ``exchange`` theme then reads the newest package's layer
+    (:func:`mapping.exchange.layers.current_layer`).
+
+    Returns
+    -------
+    pathlib.Path
+        The ``.csv`` written.
+    """
     from mapping.exports import to_csv
 
+    when = (imported or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    provenance = {**layer.provenance, "imported": when.isoformat().replace("+00:00", "Z")}
+    indicators = with_provenance(layer.indicators, provenance)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{layer.version.replace(':', '')}.csv"
-    target.write_bytes(to_csv(layer.table))
-    meta = {"provenance": layer.provenance,
+    meta = {"version": layer.version, "provenance": provenance,
             "indicators": [{"id": i.id, "label": i.label, "unit": i.unit, "source": i.source,
-                            "year": i.year, "estimated": i.estimated} for i in layer.indicators]}
-    target.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=2),
-                                           encoding="utf-8")
+                            "year": i.year, "estimated": i.estimated, "decimals": i.decimals,
+                            "higher_is_better": i.higher_is_better} for i in indicators]}
+    # the table first, the JSON last: a reader lists layers by their JSON
+    tmp = target.with_suffix(".csv.part")
+    tmp.write_bytes(to_csv(layer.table))
+    os.replace(tmp, target)
+    tmp = target.with_suffix(".json.part")
+    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, target.with_suffix(".json"))
     return target
+
+
+def import_hcp(path: Path | str, folder: Path | None = None, *,
+               commune_codes: list[str] | None = None,
+               imported: datetime | None = None) -> tuple[IndicatorLayer, Path]:
+    """Validate an HCP package and save it as a new indicator layer.
+
+    Parameters
+    ----------
+    path
+        The ``.zip`` package.
+    folder
+        The layers folder; :func:`mapping.exchange.layers.layers_dir` when ``None``.
+    commune_codes
+        The region's commune codes; read from ``data/`` when ``None``.
+    imported
+        Import time written in the provenance (now when ``None``).
+
+    Returns
+    -------
+    tuple
+        The layer as saved (its indicators' provenance names the import date)
+        and the ``.csv`` written.
+
+    Raises
+    ------
+    PackageError
+        When the package is invalid or not HCP's; nothing is written.
+    """
+    layer = read_hcp(path, commune_codes)
+    target = save_layer(layer, folder or layers_dir(), imported=imported)
+    return load_layer(target.with_suffix(".json")), target

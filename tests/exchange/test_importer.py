@@ -50,7 +50,10 @@ def test_hcp_package_gives_a_layer_with_provenance(hcp_zip: Path, region) -> Non
     assert len(layer.table) == 251
     assert layer.version == "hcp-rgph-2024-2026-12-01t08:00:00z"
     ind = {i.id: i for i in layer.indicators}
-    assert "HCP, package RGPH 2024" in ind["hcp_schooling_rate_6_to_11"].source
+    source = ind["hcp_schooling_rate_6_to_11"].source
+    assert source.startswith("HCP, RGPH 2024, paquet de livraison du 2026-12-01T08:00:00Z")
+    assert "importé" not in source  # read, not imported yet
+    assert layer.provenance["sha256"][:12] in source
     assert ind["hcp_school_age_primary_est"].estimated
     c24 = region.census_2024.set_index("code")["schooling_rate_6_to_11"]
     got = layer.table.set_index("code")["hcp_schooling_rate_6_to_11"]
