@@ -147,3 +147,55 @@ def test_published_folder_ignores_itself_and_prunes_old_files(tmp_path: Path) ->
     assert mgeom.prune(tmp_path) == 1
     assert not old.exists() and path.exists()
     assert url.endswith(path.name)
+
+
+def test_school_marks_follow_provenance_like_the_folium_and_printed_maps() -> None:
+    from mapping.provenance import mark_style
+    from mapping.web.schools import CYCLE_COLORS, school_style
+    from ui.mapview.layers import point_style
+
+    reg = load_default_registry().copy()
+    located = reg[reg.geometry.notna() & ~reg.geometry.is_empty]
+    surveyed = located.index[0]
+    reg.loc[surveyed, "location_quality"] = "surveyed"
+    layer = schools_layer(reg, "fr")
+    body = layer.body()
+    marks = [body["st"][s].get("m", "circle") for s in body["s"]]
+    quality = list(reg.loc[reg.geometry.notna() & ~reg.geometry.is_empty, "location_quality"])
+    expected = {"surveyed": "circle", "inferred_census": "hatched", "fictitious": "cross"}
+    assert marks == [expected[q] for q in quality]
+    # the style data is the folium/print one: same colours, opacity, dash
+    row = reg.loc[surveyed]
+    first = body["st"][body["s"][0]]
+    ms = school_style(row)
+    assert (first["c"], first["f"], first.get("d", [])) == (ms.color, ms.fill, [])
+    fict = next(i for i, q in enumerate(quality) if q == "fictitious")
+    fs = body["st"][body["s"][fict]]
+    cross = mark_style("fictitious", fs["c"])
+    assert fs["m"] == "cross" and fs["o"] == cross.fill_opacity
+    assert fs["d"] == [float(v) for v in cross.dash.split()]
+    assert fs != body["st"][body["s"][0]]
+    assert point_style(school_style({"cycle": "primary", "sector": "private",
+                                     "location_quality": "inferred_census"})).fill == "#ffffff"
+    assert CYCLE_COLORS["primary"] in {s["c"] for s in body["st"]}
+    # the popup says where the school comes from, in the interface language
+    assert "fictif" in " ".join(layer.values[fict]).lower()
+    assert layer.fields[5] and layer.values[fict][-1] != "fictitious (demo)"
+    with pytest.raises(ValueError, match="mark"):
+        payload.PointStyle("#000", mark="star")
+
+
+def test_legend_boxes_carry_their_class_for_the_demonstration_mark(
+    published: mgeom.GeometryAsset
+) -> None:
+    from mapping.provenance import demo_mark
+    from mapping.web.schools import demo_mark_html
+
+    styles = payload.commune_styles(published, {}, {})
+    data = payload.map_data(published, styles, "ar", legends=[
+        payload.LegendBox(demo_mark_html("ar"), "topright", "cs-demo"),
+        payload.LegendBox("<b>x</b>")])
+    assert [(b["cls"], b["position"]) for b in data["legends"]] == [
+        ("cs-demo", "topleft"), ("cs-legend", "bottomleft")]
+    assert demo_mark("ar") in data["legends"][0]["html"]
+    assert 'dir="rtl"' in data["legends"][0]["html"]

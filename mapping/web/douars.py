@@ -18,6 +18,7 @@ import pandas as pd
 from mapping.access import ACCESS_CYCLES, DISTANCE_BANDS_KM, check_cycle, douar_points
 from mapping.datasets import Region
 from mapping.i18n import is_rtl, t
+from mapping.numbers import format_number
 from mapping.schema import CYCLE_DISTANCE_COLUMN
 from mapping.web.html import esc
 from mapping.web.legend import Legend, LegendRow, legend_box
@@ -44,13 +45,23 @@ def band_color(km: float) -> str:
     return NO_FIGURE_COLOR if b < 0 else BAND_COLORS[b]
 
 
-def band_labels(lang: str) -> list[str]:
-    """Labels of the distance classes in *lang*."""
-    unit = t("access.km", lang)
+def band_ranges(lang: str) -> list[str]:
+    """The distance classes as number ranges (« 2–5 », « > 20 »), numbers written in *lang*.
+
+    Ranges read left to right, also in Arabic: draw them in a left-to-right run
+    (``LegendRow(ltr=True)``) with the unit outside it.
+    """
     edges = [0.0, *BANDS_KM]
-    out = [f"{edges[i]:g}–{edges[i + 1]:g} {unit}" for i in range(len(BANDS_KM))]
-    out.append(f"> {BANDS_KM[-1]:g} {unit}")
+    num = [format_number(v, lang, 0 if float(v).is_integer() else 1) for v in edges]
+    out = [f"{num[i]}–{num[i + 1]}" for i in range(len(BANDS_KM))]
+    out.append(f"> {num[-1]}")
     return out
+
+
+def band_labels(lang: str) -> list[str]:
+    """Labels of the distance classes in *lang* (range and unit)."""
+    unit = t("access.km", lang)
+    return [f"{r} {unit}" for r in band_ranges(lang)]
 
 
 def douar_radius(population: float) -> float:
@@ -187,8 +198,9 @@ def add_douars(
 
 def douar_legend_html(cycle: str, lang: str) -> str:
     """Legend of the douar layer, with the approximate-location warning."""
-    rows = [LegendRow(c, label, symbol="dot")
-            for c, label in zip(BAND_COLORS, band_labels(lang), strict=True)]
+    unit = t("access.km", lang)
+    rows = [LegendRow(c, label, symbol="dot", ltr=True, unit=unit)
+            for c, label in zip(BAND_COLORS, band_ranges(lang), strict=True)]
     rows.append(LegendRow(NO_FIGURE_COLOR, t("access.no_figure", lang), symbol="dot"))
     title = t("access.legend.title", lang, cycle=t(f"cycle.{cycle}", lang))
     return legend_box(title, rows, lang, after=[

@@ -101,6 +101,8 @@ class LegendRow:
         circle), ``"nodata"`` (a hatched box) or ``"dashed"`` (a dashed outline).
     ltr
         Whether the label is a left-to-right run (class breaks with numbers).
+    unit
+        Text written after the label, outside its left-to-right run (e.g. « km »).
     svg
         A symbol drawn as inline SVG instead (project constants only, never data;
         see :func:`mapping.provenance.mark_svg`).
@@ -112,6 +114,7 @@ class LegendRow:
     symbol: str = "swatch"
     ltr: bool = False
     svg: str = ""
+    unit: str = ""
 
 
 def _symbol(row: LegendRow) -> str:
@@ -162,6 +165,7 @@ def legend_box(
     body = "".join(
         f'<div class="cs-row">{_symbol(r)}'
         + (f'<bdi dir="ltr">{esc(r.label)}</bdi>' if r.ltr else esc(r.label))
+        + (f"&nbsp;{esc(r.unit)}" if r.unit else "")
         + (f' <span class="cs-count">({r.count})</span>' if r.count is not None else "")
         + "</div>"
         for r in rows

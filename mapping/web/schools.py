@@ -236,14 +236,21 @@ DEMO_CSS = (
 )
 
 
+def demo_mark_html(lang: str) -> str:
+    """HTML of the "demonstration data" mark (escaped text, the project's style).
+
+    Shared by the folium map (:func:`add_demo_mark`) and the map component.
+    """
+    return (f'<div dir="{"rtl" if is_rtl(lang) else "ltr"}" role="note">'
+            f"{esc(demo_mark(lang))}</div>{DEMO_CSS}")
+
+
 def add_demo_mark(m: folium.Map, lang: str) -> None:
     """Put the "demonstration data" mark at the top of *m* (once)."""
     if getattr(m, "_cs_demo", False):
         return
     m._cs_demo = True  # type: ignore[attr-defined]
-    Legend(f'<div dir="{"rtl" if is_rtl(lang) else "ltr"}" role="note">'
-           f"{esc(demo_mark(lang))}</div>{DEMO_CSS}",
-           position="topright", css_class="cs-demo").add_to(m)
+    Legend(demo_mark_html(lang), position="topright", css_class="cs-demo").add_to(m)
 
 
 def schools_legend_html(lang: str) -> str:

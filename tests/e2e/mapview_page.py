@@ -2,8 +2,11 @@
 
 Copied to a temporary folder and run there, so the files it publishes land in
 that folder's ``static/`` (served at ``/app/static``). Query parameters:
-``lang`` (fr, ar, en) and ``points`` (a stress layer of that many points placed
-on real school and douar locations, labelled as a load test).
+``lang`` (fr, ar, en), ``points`` (a stress layer of that many points placed
+on real school and douar locations, labelled as a load test) and ``marks=1``
+(two test schools, one surveyed and one fictitious, side by side, zoomed in).
+The default registry holds fictitious schools, so the page carries the
+"demonstration data" mark.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from mapping.table import indicator_table
 from mapping.web import assets
 from mapping.web.geometry import web_communes, web_provinces
 from mapping.web.legend import legend_html
+from mapping.web.schools import demo_mark_html, schools_legend_html
 from ui.mapview import component, payload
 from ui.mapview.geometry import publish_geometry
 from ui.mapview.layers import schools_layer
@@ -81,8 +85,21 @@ def layer(lang: str, points: int) -> dict[str, object]:
     return payload.publish_layer(lay, STATIC)
 
 
+@st.cache_data
+def marks_layer(lang: str) -> dict[str, object]:
+    """Two test schools side by side (``marks=1``): one surveyed, one fictitious."""
+    rows = [{"school_id": f"TEST-{q}", "name_fr": f"test {q}", "name_ar": "", "cycle": "primary",
+             "sector": "public", "seats": 400, "location_quality": q, "source": "test fixture"}
+            for q in ("surveyed", "fictitious")]
+    frame = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy([-8.02, -7.98], [31.63, 31.63]),
+                             crs="EPSG:4326")
+    return payload.publish_layer(schools_layer(frame, lang, layer_id="marks",
+                                               name="test marks"), STATIC)
+
+
 lang = st.query_params.get("lang", "fr")
 points = int(st.query_params.get("points", "0"))
+marks = st.query_params.get("marks") == "1"
 
 
 def on_map_event() -> None:
@@ -102,10 +119,14 @@ def map_fragment() -> None:
     add = st.checkbox("add a school here", key="add")
     st_ = styles(ind, province, lang)
     fit = st_["fit"]
+    legends = [payload.LegendBox(demo_mark_html(lang), "topright", "cs-demo"),
+               payload.LegendBox(str(st_["legend"])),
+               payload.LegendBox(schools_legend_html(lang), "bottomleft")]
+    layers = [layer(lang, points)] + ([marks_layer(lang)] if marks else [])
     data = payload.map_data(
         geom, st_["communes"], lang,  # type: ignore[arg-type]
-        legends=[payload.LegendBox(str(st_["legend"]))],
-        layers=[layer(lang, points)], fit=fit,
+        legends=legends, layers=layers,
+        fit=[-8.06, 31.6, -7.94, 31.66] if marks else fit,
         selected=st.session_state.get("selected"),
         click_mode="add" if add else None,
         texts={"layers": t("map.layer.schools", lang), "provinces": "Provinces"},

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from benchmarks import app_server
+from mapping.i18n import t
+from mapping.provenance import demo_mark
 from mapping.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
@@ -66,7 +68,7 @@ def test_indicator_change_restyles_without_downloading_the_geometry_again(
     assert fills != {fill_before}
     assert page.blocked_requests == []
     # the legend follows the indicator
-    assert "analphab" in page.inner_text(f"{MAP} .cs-legend").lower()
+    assert "analphab" in page.inner_text(f"{MAP} .leaflet-right .cs-legend").lower()
 
 
 def test_province_filter_click_and_add_mode(page: Any, mapview_url: str) -> None:
@@ -148,3 +150,73 @@ def test_app_indicator_change_keeps_the_geometry_and_arabic_mirrors(
     assert page.locator(f"{MAP} .leaflet-top.leaflet-right .leaflet-control-zoom").count() == 1
     assert page.locator(f"{MAP} .leaflet-bottom.leaflet-left .cs-legend").count() >= 1
     assert page.locator(f"{MAP} .leaflet-bottom.leaflet-right .cs-legend").count() >= 1
+
+
+_BLOCK = """([layer, i]) => {
+  const view = document.querySelector('.cs-mapview').csView;
+  const entry = view.layers.get(layer);
+  const p = view.map.latLngToContainerPoint([entry.layer.body.y[i], entry.layer.body.x[i]]);
+  const c = entry.layer.canvas, dpr = c.width / c.clientWidth;
+  const r = Math.round(4 * dpr);
+  const img = c.getContext('2d').getImageData(Math.round(p.x * dpr) - r, Math.round(p.y * dpr) - r,
+                                              2 * r, 2 * r).data;
+  const colours = new Set();
+  for (let k = 0; k < img.length; k += 4) colours.add(img.slice(k, k + 4).join(','));
+  return {mark: entry.layer.markOf(i), colours: colours.size, pixels: Array.from(img).join(',')};
+}"""
+
+
+def test_a_fictitious_school_is_drawn_unlike_a_surveyed_one(page: Any, mapview_url: str) -> None:
+    page.goto(mapview_url + "/?marks=1")
+    page.wait_for_selector(f"{MAP}[data-ready='1']", timeout=90_000)
+    canvas = page.locator(f"{MAP} canvas.cs-points[data-layer='marks']")
+    canvas.wait_for(timeout=60_000)
+    assert canvas.get_attribute("data-marks") == "circle:1 cross:1"
+    # the registry's own points: inferred sites hatched, demonstration sites crossed
+    marks = page.get_attribute(f"{MAP} canvas.cs-points[data-layer='schools']", "data-marks")
+    assert marks is not None and "cross:" in marks and "hatched:" in marks
+    assert "circle:" not in marks  # the default registry has no surveyed site
+    surveyed = page.evaluate(_BLOCK, ["marks", 0])
+    fictitious = page.evaluate(_BLOCK, ["marks", 1])
+    assert (surveyed["mark"], fictitious["mark"]) == ("circle", "cross")
+    # a plain fill is one colour, the crossed one a pattern of several
+    assert surveyed["pixels"] != fictitious["pixels"]
+    assert fictitious["colours"] > surveyed["colours"]
+    # the legend lists the marks and the map says it shows demonstration data
+    legend = page.inner_text(f"{MAP} .leaflet-bottom.leaflet-left .cs-legend")
+    assert t("provenance.mark.fictitious", "fr") in legend
+    assert t("provenance.mark.inferred", "fr") in legend
+    assert page.locator(f"{MAP} .cs-legend svg pattern").count() >= 2
+    demo = page.locator(f"{MAP} .leaflet-top.leaflet-right .cs-demo")
+    assert demo.is_visible() and demo.inner_text().strip() == demo_mark("fr")
+
+
+def test_arabic_class_ranges_read_left_to_right_in_the_mirrored_legend(
+    page: Any, mapview_url: str
+) -> None:
+    page.goto(mapview_url + "/?lang=ar")
+    page.wait_for_selector(f"{MAP}[data-ready='1'][dir='rtl']", timeout=90_000)
+    legend = page.locator(f"{MAP} .leaflet-bottom.leaflet-left .cs-legend").first
+    assert legend.locator("details").get_attribute("dir") == "rtl"
+    ranges = legend.locator(".cs-row bdi")
+    assert ranges.count() == 5
+    for i in range(ranges.count()):
+        rng = ranges.nth(i)
+        assert rng.evaluate("e => getComputedStyle(e).direction") == "ltr"
+        # the lower bound is drawn left of the upper one
+        boxes = rng.evaluate("""e => { const r = document.createRange();
+            const text = e.firstChild, dash = text.data.indexOf('–');
+            r.setStart(text, 0); r.setEnd(text, 1); const first = r.getBoundingClientRect().left;
+            r.setStart(text, text.data.length - 1); r.setEnd(text, text.data.length);
+            return [first, r.getBoundingClientRect().left, dash]; }""")
+        assert boxes[2] > 0 and boxes[0] < boxes[1]
+    # the swatch sits on the right of its range in the right-to-left row
+    row = legend.locator(".cs-row").first
+    swatch = row.locator(".cs-swatch").bounding_box()
+    text = row.locator("bdi").bounding_box()
+    assert swatch is not None and text is not None and swatch["x"] > text["x"]
+    # controls mirrored: scale bar (metric only) bottom right, demonstration mark top left
+    assert page.locator(f"{MAP} .leaflet-bottom.leaflet-right .leaflet-control-scale").count() == 1
+    assert page.locator(f"{MAP} .leaflet-control-scale-line").count() == 1
+    assert page.locator(f"{MAP} .leaflet-top.leaflet-left .cs-demo").inner_text().strip() == \
+        demo_mark("ar")

@@ -1,13 +1,16 @@
 """Point layers of the map built from project tables (schools; any points).
 
 Popup values are plain text (the browser inserts them as text), so untrusted
-school names need no escaping here. This module does not import Streamlit.
+school names need no escaping here. School symbols carry their provenance mark
+(:mod:`mapping.provenance`), from the same style data as the folium and printed maps.
+This module does not import Streamlit.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -15,6 +18,8 @@ import pandas as pd
 from mapping.access import ACCESS_CYCLES, check_cycle, douar_points
 from mapping.datasets import Region
 from mapping.i18n import t
+from mapping.numbers import format_int
+from mapping.provenance import MarkStyle, quality_label, source_label
 from mapping.schema import CYCLE_DISTANCE_COLUMN
 from mapping.web.douars import (
     BAND_COLORS,
@@ -25,11 +30,9 @@ from mapping.web.douars import (
     douar_radius,
     format_km,
 )
-from mapping.web.schools import CYCLE_COLORS, OTHER_COLOR, school_radius
+from mapping.web.schools import CYCLE_COLORS, kind_label, school_radius, school_style
 from ui.mapview.payload import PointLayer, PointStyle
 
-#: Quality levels that make a location or a capacity doubtful (shown in popups).
-_DOUBTFUL = ("inferred_census", "estimated", "fictitious")
 #: Popup rows of a school: label key ("" = the name, bold).
 SCHOOL_ROWS = ("", "ui.cycle", "map.school.kind", "map.school.seats", "map.school.pupils",
                "map.school.location_quality", "map.school.capacity_quality", "app.source")
@@ -45,22 +48,73 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def school_styles() -> tuple[list[PointStyle], dict[tuple[str, bool], int]]:
-    """The school looks (cycle colour; hollow when private) and their index by (cycle, private)."""
+def _count(value: object, lang: str) -> str:
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return _text(value)
+    return "" if math.isnan(f) else format_int(f, lang)
+
+
+def point_style(style: MarkStyle) -> PointStyle:
+    """The canvas look of a school symbol (:func:`mapping.web.schools.school_style`).
+
+    Same data as the folium layer (:func:`mapping.provenance.leaflet_style`) and
+    the printed map: cycle colour outline, white fill when private, and the
+    provenance mark (plain, hatched with a dashed outline, cross-hatched with a
+    dotted outline).
+    """
+    return PointStyle(style.color, style.fill, 1.5 if style.mark == "circle" else 2.0,
+                      mark=style.mark, fill_opacity=style.fill_opacity, dash=style.dash)
+
+
+def school_styles() -> tuple[list[PointStyle], dict[MarkStyle, int]]:
+    """Every school look (cycle x sector x provenance mark) and its index by :class:`MarkStyle`."""
     styles: list[PointStyle] = []
-    index: dict[tuple[str, bool], int] = {}
-    for cycle, color in [*CYCLE_COLORS.items(), ("other", OTHER_COLOR)]:
-        for private in (False, True):
-            index[(cycle, private)] = len(styles)
-            styles.append(PointStyle(color, None if private else color))
+    index: dict[MarkStyle, int] = {}
+    for cycle in [*CYCLE_COLORS, "other"]:
+        for sector in ("public", "private"):
+            for quality in ("surveyed", "inferred_census", "fictitious"):
+                ms = school_style({"cycle": cycle, "sector": sector,
+                                   "location_quality": quality})
+                if ms not in index:
+                    index[ms] = len(styles)
+                    styles.append(point_style(ms))
     return styles, index
+
+
+def school_popup_values(row: Any, lang: str) -> list[str]:
+    """Plain-text popup values of a school, in the order of :data:`SCHOOL_ROWS`.
+
+    The same texts as the folium popup (:func:`mapping.web.schools.school_fields`),
+    unescaped: the browser inserts them as text.
+    """
+    def get(name: str) -> object:
+        return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
+
+    name_fr, name_ar = _text(get("name_fr")), _text(get("name_ar"))
+    first, second = (name_ar, name_fr) if lang == "ar" else (name_fr, name_ar)
+    cycle, sector = get("cycle"), get("sector")
+    return [
+        first or second or "—",
+        f"{t(f'cycle.{cycle}', lang)} · {t(f'sector.{sector}', lang)}",
+        kind_label(get("kind"), lang) or "—",
+        _count(get("seats"), lang) or "—",
+        _count(get("pupils"), lang) or "—",
+        quality_label(get("location_quality"), lang),
+        quality_label(get("capacity_quality"), lang),
+        source_label(get("source"), lang) or "—",
+    ]
 
 
 def schools_layer(schools: gpd.GeoDataFrame, lang: str, *, layer_id: str = "schools",
                   name: str | None = None, visible: bool = True) -> PointLayer:
-    """School points: colour by cycle, hollow when private, radius by seats; text popups.
+    """School points: colour by cycle, white when private, mark by provenance, radius by seats.
 
-    Schools without coordinates are left out.
+    The mark of each point comes from :func:`mapping.web.schools.school_style`
+    (the folium map's and the printed map's): plain for surveyed or imported
+    sites, hatched for sites inferred from the census, cross-hatched for
+    fictitious ones. Popups are plain text. Schools without coordinates are left out.
 
     Parameters
     ----------
@@ -78,29 +132,15 @@ def schools_layer(schools: gpd.GeoDataFrame, lang: str, *, layer_id: str = "scho
     radius: list[float] = []
     values: list[list[str]] = []
     for row in located.itertuples(index=False):
-        cycle = str(getattr(row, "cycle", "") or "")
-        sector = str(getattr(row, "sector", "") or "")
-        private = sector == "private"
-        key = (cycle if cycle in CYCLE_COLORS else "other", private)
+        ms = school_style(row)
+        if ms not in index:  # a colour outside the cycle palette
+            index[ms] = len(styles)
+            styles.append(point_style(ms))
         lon.append(float(row.geometry.x))
         lat.append(float(row.geometry.y))
-        style.append(index[key])
+        style.append(index[ms])
         radius.append(round(school_radius(getattr(row, "seats", None))))
-        name_fr, name_ar = _text(getattr(row, "name_fr", "")), _text(getattr(row, "name_ar", ""))
-        first, second = (name_ar, name_fr) if lang == "ar" else (name_fr, name_ar)
-        quality = []
-        for field in ("location_quality", "capacity_quality"):
-            q = getattr(row, field, None)
-            quality.append(t(f"quality.{q}", lang) if isinstance(q, str) and q in _DOUBTFUL else "")
-        values.append([
-            first or second or "—",
-            f"{t(f'cycle.{cycle}', lang)} · {t(f'sector.{sector}', lang)}",
-            _text(getattr(row, "kind", "")) or "—",
-            _text(getattr(row, "seats", None)) or "—",
-            _text(getattr(row, "pupils", None)) or "—",
-            *quality,
-            _text(getattr(row, "source", "")) or "—",
-        ])
+        values.append(school_popup_values(row, lang))
     return PointLayer(
         id=layer_id,
         name=name if name is not None else t("map.layer.schools", lang),

@@ -71,6 +71,40 @@ function el(tag, cls, text) {
 }
 
 // ---------------------------------------------------------------- canvas points
+// School provenance marks (mapping/provenance.py): "hatched" = a site inferred from
+// the census (hatched fill, dashed outline), "cross" = a fictitious site
+// (cross-hatched fill, dotted outline); "circle" = a surveyed or imported site.
+const MIN_MARK_RADIUS = 3.5;
+const PATTERNS = new Map();
+
+// The fill pattern of a hatched or crossed mark: the fill colour at its opacity,
+// lines of the outline colour every 4 px at 45 degrees (as the SVG patterns).
+function markPattern(ctx, style, dpr) {
+  const key = [style.m, style.c, style.f, style.o, dpr].join("|");
+  let pattern = PATTERNS.get(key);
+  if (pattern) return pattern;
+  const tile = document.createElement("canvas");
+  const n = Math.max(4, Math.round(4 * dpr));
+  tile.width = n; tile.height = n;
+  const t = tile.getContext("2d");
+  t.globalAlpha = style.o !== undefined ? style.o : 0.35;
+  t.fillStyle = style.f || "#ffffff";
+  t.fillRect(0, 0, n, n);
+  t.globalAlpha = 1;
+  t.strokeStyle = style.c;
+  t.lineWidth = 1.4 * dpr;
+  t.beginPath();
+  t.moveTo(0, 0); t.lineTo(0, n);
+  if (style.m === "cross") { t.moveTo(0, 0); t.lineTo(n, 0); }
+  t.stroke();
+  pattern = ctx.createPattern(tile, "repeat");
+  if (pattern && pattern.setTransform && window.DOMMatrix) {
+    pattern.setTransform(new DOMMatrix().scale(1 / dpr).rotate(45));
+  }
+  PATTERNS.set(key, pattern);
+  return pattern;
+}
+
 function canvasLayerClass(L) {
   if (L.CsPoints) return L.CsPoints;
   L.CsPoints = L.Layer.extend({
@@ -97,6 +131,7 @@ function canvasLayerClass(L) {
       this.canvas = L.DomUtil.create("canvas", "cs-points");
       this.canvas.setAttribute("data-layer", this.spec.id);
       this.canvas.setAttribute("data-count", String(this.body.x.length));
+      this.canvas.setAttribute("data-marks", this.markCounts());
       map.getPane("cs-points").appendChild(this.canvas);
       map.on("move zoomend resize viewreset", this.redraw, this);
       map.on("zoomstart", this.hide, this);
@@ -109,6 +144,17 @@ function canvasLayerClass(L) {
       this.canvas = null;
     },
     hide() { if (this.canvas) this.canvas.style.visibility = "hidden"; },
+    // "circle:120 cross:40 hatched:75": how many points carry each mark
+    markCounts() {
+      const counts = {};
+      this.body.st.forEach((st, s) => {
+        const m = st.m || "circle";
+        counts[m] = (counts[m] || 0) + this.groups[s].length;
+      });
+      return Object.keys(counts).sort().filter((m) => counts[m]).map((m) => m + ":" + counts[m]).join(" ");
+    },
+    // the mark of point i (browser tests read it)
+    markOf(i) { return this.body.st[this.body.s[i]].m || "circle"; },
     origin() {
       const map = this._map;
       const zoom = map.getZoom();
@@ -137,22 +183,32 @@ function canvasLayerClass(L) {
       for (let s = 0; s < st.length; s++) {
         const idx = this.groups[s];
         if (!idx.length) continue;
+        const mark = st[s].m || "circle";
+        // hatched and crossed marks keep a size at which their pattern shows
+        const rmin = mark === "circle" ? 0 : MIN_MARK_RADIUS;
         ctx.beginPath();
         for (let k = 0; k < idx.length; k++) {
           const i = idx[k];
           const x = this.px[i] * scale - ox, y = this.py[i] * scale - oy;
-          const r = (this.radius ? this.radius[i] : this.r0) * sf;
+          const r = Math.max(rmin, (this.radius ? this.radius[i] : this.r0) * sf);
           if (x < -r || y < -r || x > size.x + r || y > size.y + r) continue;
           ctx.moveTo(x + r, y);
           ctx.arc(x, y, r, 0, 2 * Math.PI);
         }
-        ctx.fillStyle = st[s].f || "#ffffff";
-        ctx.globalAlpha = st[s].f ? 0.9 : 0.95;
+        if (mark === "circle") {
+          ctx.fillStyle = st[s].f || "#ffffff";
+          ctx.globalAlpha = st[s].o !== undefined ? st[s].o : (st[s].f ? 0.9 : 0.95);
+        } else {
+          ctx.fillStyle = markPattern(ctx, st[s], dpr);
+          ctx.globalAlpha = 1;
+        }
         ctx.fill();
         ctx.globalAlpha = 1;
         ctx.lineWidth = st[s].w;
         ctx.strokeStyle = st[s].c;
+        ctx.setLineDash(st[s].d || []);
         ctx.stroke();
+        ctx.setLineDash([]);
       }
       this.lastDrawMs = performance.now() - t0;
       c.setAttribute("data-draw-ms", this.lastDrawMs.toFixed(1));
@@ -283,6 +339,7 @@ class MapView {
     map.createPane("cs-points").style.zIndex = 450;
     map.getPane("cs-points").style.pointerEvents = "none";
     this.zoom = L.control.zoom({ position: "topleft" });
+    this.scale = L.control.scale({ metric: true, imperial: false, position: "bottomleft" });
     const scale = geom.scale;
     const renderer = L.svg({ padding: 0.3 });
     this.communeGroup = L.featureGroup().addTo(map);
@@ -330,6 +387,8 @@ class MapView {
     this.layerControl.remove();
     this.layerControl.setPosition(rtl ? "topleft" : "topright").addTo(this.map);
     this.map.attributionControl.setPosition(rtl ? "bottomleft" : "bottomright");
+    this.scale.remove();
+    this.scale.setPosition(rtl ? "bottomright" : "bottomleft").addTo(this.map);
     this.legendsHtml = null;  // legends are re-placed
     this.renderLayerBox();
   }
@@ -448,7 +507,7 @@ class MapView {
     this.legends = legends.map((spec) => {
       const control = this.L.control({ position: spec.position });
       control.onAdd = () => {
-        const div = el("div", "cs-legend");
+        const div = el("div", spec.cls || "cs-legend");
         div.innerHTML = spec.html;  // built and escaped by mapping.web.legend
         this.L.DomEvent.disableClickPropagation(div);
         return div;

@@ -166,13 +166,54 @@ def choropleth_styles(
                           ranks=rank_of, rank_template=template)
 
 
+#: Marks a point style can draw (see :mod:`mapping.provenance`).
+MARKS = ("circle", "hatched", "cross")
+
+
 @dataclass(frozen=True)
 class PointStyle:
-    """Look of a group of points: stroke colour, fill colour (``None`` = hollow), stroke width."""
+    """Look of a group of points.
+
+    Attributes
+    ----------
+    color
+        Stroke colour.
+    fill
+        Fill colour (``None`` = hollow).
+    weight
+        Stroke width in pixels.
+    mark
+        ``"circle"`` (plain), ``"hatched"`` (hatched fill, dashed outline: an
+        inferred site) or ``"cross"`` (cross-hatched fill, dotted outline:
+        fictitious), as :func:`mapping.provenance.mark_style` says.
+    fill_opacity
+        Opacity of the fill (``None``: the browser's default, 0.9).
+    dash
+        Outline dash pattern in pixels (``"3 2"``), ``""`` for a solid line.
+    """
 
     color: str
     fill: str | None = None
     weight: float = 1.5
+    mark: str = "circle"
+    fill_opacity: float | None = None
+    dash: str = ""
+
+    def __post_init__(self) -> None:
+        if self.mark not in MARKS:
+            raise ValueError(f"point style: unknown mark {self.mark!r}; use one of "
+                             f"{', '.join(MARKS)}")
+
+    def body(self) -> dict[str, Any]:
+        """The style as the browser reads it (``m``, ``o``, ``d`` only when not plain)."""
+        out: dict[str, Any] = {"c": self.color, "f": self.fill, "w": self.weight}
+        if self.mark != "circle":
+            out["m"] = self.mark
+        if self.fill_opacity is not None:
+            out["o"] = round(float(self.fill_opacity), 3)
+        if self.dash:
+            out["d"] = [float(v) for v in self.dash.replace(",", " ").split()]
+        return out
 
 
 @dataclass(frozen=True)
@@ -238,7 +279,7 @@ class PointLayer:
             "x": [round(float(v), 5) for v in self.lon],
             "y": [round(float(v), 5) for v in self.lat],
             "s": [int(v) for v in self.style],
-            "st": [{"c": s.color, "f": s.fill, "w": s.weight} for s in self.styles],
+            "st": [s.body() for s in self.styles],
             "r": radius,
             "fields": list(self.fields),
             "vals": [list(v) for v in self.values],
@@ -276,10 +317,15 @@ def _slug(text: str) -> str:
 
 @dataclass(frozen=True)
 class LegendBox:
-    """A legend: HTML already escaped (from :mod:`mapping.web.legend`) and its corner."""
+    """A legend: HTML already escaped (from :mod:`mapping.web.legend`), its corner, its class.
+
+    ``css_class`` is ``"cs-legend"`` for legends, ``"cs-demo"`` for the
+    "demonstration data" mark (:func:`mapping.web.schools.demo_mark_html`).
+    """
 
     html: str
     position: str = "bottomright"
+    css_class: str = "cs-legend"
 
 
 def mirror(position: str, lang: str) -> str:
@@ -349,7 +395,8 @@ def map_data(
         "rtl": rtl,
         "height": int(height),
         "communes": dict(communes),
-        "legends": [{"html": b.html, "position": mirror(b.position, lang)} for b in legends],
+        "legends": [{"html": b.html, "position": mirror(b.position, lang), "cls": b.css_class}
+                    for b in legends],
         "layers": [dict(layer) for layer in layers],
         "fit": [round(float(v), 4) for v in (fit if fit is not None else geometry.bounds)],
         "selected": selected,

@@ -20,7 +20,9 @@ import pandas as pd
 import streamlit as st
 
 from mapping import web
+from mapping.provenance import has_fictitious
 from mapping.web.legend import legend_html
+from mapping.web.schools import demo_mark_html
 from ui import components, state
 from ui.mapview import component, payload
 from ui.mapview.component import MapEvents
@@ -131,6 +133,8 @@ def show_map(
     selected: str | None = None,
     on_event: Callable[[], None] | None = None,
     report_view: bool = False,
+    demo: bool | None = None,
+    fit: Sequence[float] | None = None,
 ) -> MapEvents:
     """Show the persistent map of a page and return what the user did.
 
@@ -159,6 +163,13 @@ def show_map(
         :func:`ui.mapview.component.current_events` (*key*).
     report_view
         Whether pan/zoom come back as ``MapEvents.view``.
+    demo
+        Whether to show the "demonstration data" mark; by default, when *schools*
+        holds fictitious schools (their symbols are crossed, see
+        :mod:`mapping.provenance`).
+    fit
+        Bounds ``(west, south, east, north)`` to show; by default those of the
+        drawn communes.
     """
     lang = state.lang()
     geom, code = published()
@@ -170,10 +181,13 @@ def show_map(
         all_layers.append(publish(lambda: schools_layer(schools, lang), reg_key))
         if schools_legend:
             boxes.append(LegendBox(web.schools_legend_html(lang), "bottomleft"))
+    if demo if demo is not None else (schools is not None and has_fictitious(schools)):
+        boxes.insert(0, LegendBox(demo_mark_html(lang), "topright", "cs-demo"))
     all_layers.extend(layers)
     boxes.extend(legends)
     table = communes.table
-    fit = [float(v) for v in table.total_bounds] if len(table) else None
+    if fit is None:
+        fit = [float(v) for v in table.total_bounds] if len(table) else None
     data = payload.map_data(
         geom, styles, lang, legends=boxes, layers=all_layers, fit=fit,
         selected=selected, click_mode=click_mode,
