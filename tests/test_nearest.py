@@ -100,3 +100,19 @@ def test_bad_inputs() -> None:
     poly = gpd.GeoDataFrame(geometry=[Point(-8, 31.5).buffer(0.1)], crs="EPSG:4326")
     with pytest.raises(MappingError, match="points"):
         nearest_schools(poly, sch)
+
+
+def test_nearer_targets_keeps_ties_with_the_current_school() -> None:
+    from mapping.access.nearest import nearer_targets, point_distances
+
+    pts = np.array([[0.0, 0.0], [10.0, 0.0], [np.nan, np.nan], [100.0, 0.0]])
+    current = np.array([5.0, 2.0, np.nan, np.nan])
+    targets = np.array([[3.0, 4.0], [12.0, 0.0], [12.0, 0.0]])
+    hit, target, best = nearer_targets(pts, current, targets)
+    # point 0: 5 m to the first target, as far as its school: it keeps its school
+    assert hit.tolist() == [False, False, False, True]
+    assert target.tolist() == [0, 1, -1, 1]  # first of the two tied targets
+    assert best[3] == pytest.approx(88.0)
+    assert point_distances(pts[:1], targets).shape == (1, 3)
+    none = nearer_targets(pts, current, np.empty((0, 2)))
+    assert not none[0].any()

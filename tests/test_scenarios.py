@@ -127,3 +127,79 @@ def test_invalid_files(text: str, match: str) -> None:
 def test_distance_band() -> None:
     s = pd.Series([0.5, 1.0, 1.5, 4.0, 12.0, 30.0, np.nan])
     assert scenarios.distance_band(s).tolist() == [0, 0, 1, 2, 4, 5, -1]
+
+
+def _assert_same(full: scenarios.ScenarioResult, fast: scenarios.ScenarioResult) -> None:
+    pd.testing.assert_frame_equal(fast.douars, full.douars)
+    pd.testing.assert_series_equal(pd.Series(fast.summary), pd.Series(full.summary),
+                                   check_exact=True)
+    assert (fast.supply is None) == (full.supply is None)
+    if full.supply is not None and fast.supply is not None:
+        pd.testing.assert_frame_equal(fast.supply, full.supply)
+
+
+@pytest.fixture(scope="module")
+def default_registry() -> gpd.GeoDataFrame:
+    from mapping.registry import load_default_registry
+
+    return load_default_registry()
+
+
+@pytest.mark.parametrize("cycle", ["primary", "lower_secondary"])
+def test_recomputing_only_the_affected_douars_equals_the_full_recomputation(
+    region: Region, default_registry: gpd.GeoDataFrame, cycle: str
+) -> None:
+    """On the real douars and the default registry: add, close, both, and a school exactly
+    where an existing one stands (a tie goes to the existing school, as in the full run)."""
+    reg = default_registry
+    base = scenarios.baseline(region, reg, cycle)
+    located = region.douars.dropna(subset=["lon"])
+    picks = located.sample(4, random_state=7)
+    added = tuple(AddedSchool(float(r.lon), float(r.lat), cycle, 200, f"s{i}")
+                  for i, r in enumerate(picks.itertuples()))
+    ids = reg.loc[reg["cycle"] == cycle, "school_id"].astype(str).tolist()
+    # the nearest school of the most douars: closing it moves many of them
+    busiest = str(base.distances["school_id"].value_counts().index[0])
+    same = reg[reg["school_id"] == ids[5]].geometry.iloc[0]
+    cases = [
+        Scenario(added=added[:1]),
+        Scenario(added=added),
+        Scenario(closed=(busiest,)),
+        Scenario(added=added[1:3], closed=(busiest, ids[10])),
+        Scenario(added=(AddedSchool(float(same.x), float(same.y), cycle, 0, "tie"),)),
+        Scenario(added=(AddedSchool(float(picks.iloc[0].lon), float(picks.iloc[0].lat),
+                                    "upper_secondary" if cycle != "upper_secondary" else
+                                    "primary"),)),
+    ]
+    for scen in cases:
+        full = scenarios.evaluate_full(region, reg, scen, cycle, 5.0)
+        fast = scenarios.evaluate(region, reg, scen, cycle, 5.0, base=base)
+        _assert_same(full, fast)
+    # the test bites: the cases do change distances and supply
+    moved = scenarios.evaluate(region, reg, cases[3], cycle, 5.0, base=base)
+    assert moved.summary["douars_changed"] > 0
+    assert moved.supply is not None and len(moved.supply) >= 2
+    tie = scenarios.evaluate(region, reg, cases[4], cycle, 5.0, base=base)
+    assert (tie.douars["after_school"] != "SCN-1").all()
+
+
+def test_affected_douars_from_an_empty_registry_and_unknown_closures(
+    region: Region, registry: gpd.GeoDataFrame
+) -> None:
+    empty = registry.iloc[0:0]
+    far = _far_douar(region, registry)
+    scen = Scenario(added=(AddedSchool(float(far["lon"]), float(far["lat"]),
+                                       "lower_secondary"),))
+    base = scenarios.baseline(region, empty, "lower_secondary")
+    fast = scenarios.evaluate(region, empty, scen, "lower_secondary", base=base)
+    _assert_same(scenarios.evaluate_full(region, empty, scen, "lower_secondary"), fast)
+    assert fast.douars["after_km"].notna().all() and fast.douars["before_km"].isna().all()
+    # closing the only school of a two-school registry, then every school
+    two = registry.iloc[:2]
+    for closed in (("C0",), ("C0", "C1")):
+        _assert_same(scenarios.evaluate_full(region, two, Scenario(closed=closed),
+                                             "lower_secondary"),
+                     scenarios.evaluate(region, two, Scenario(closed=closed), "lower_secondary"))
+    with pytest.raises(ScenarioError, match="unknown school"):
+        scenarios.evaluate(region, registry, Scenario(closed=("nope",)), "lower_secondary",
+                           base=scenarios.baseline(region, registry, "lower_secondary"))

@@ -129,3 +129,64 @@ def nearest_schools(points: gpd.GeoDataFrame, schools: gpd.GeoDataFrame) -> pd.D
     return pd.DataFrame(
         {"school_index": labels, "school_id": ids, "distance_m": out_dist}, index=points.index
     )
+
+
+def metric_coordinates(gdf: gpd.GeoDataFrame, what: str = "points") -> np.ndarray:
+    """Point coordinates in EPSG:32629, one row per row of *gdf* (NaN where no point).
+
+    The same transformation as :func:`nearest_schools`, so distances computed
+    from them (:func:`point_distances`) are bit-identical to its own.
+    """
+    xy, _valid = _metric_xy(gdf, what)
+    return xy
+
+
+def point_distances(points_xy: np.ndarray, targets_xy: np.ndarray) -> np.ndarray:
+    """Distances in metres from each point to each target (shape: points × targets).
+
+    Both in EPSG:32629 (:func:`metric_coordinates`); computed as
+    :func:`nearest_schools` does (sqrt(dx² + dy²), as GEOS), NaN for missing points.
+    """
+    a = np.asarray(points_xy, dtype=float).reshape(-1, 2)
+    b = np.asarray(targets_xy, dtype=float).reshape(-1, 2)
+    return _point_distance(a[:, None, :], b[None, :, :])
+
+
+def nearer_targets(
+    points_xy: np.ndarray, current_m: np.ndarray, targets_xy: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which points have a target strictly nearer than their current nearest school.
+
+    This is the test of a new school's reach: a point whose current distance is
+    not greater than its distance to every new school keeps its nearest school
+    (ties go to the school already in the table, as in :func:`nearest_schools`).
+
+    Parameters
+    ----------
+    points_xy
+        Point coordinates (EPSG:32629), n × 2.
+    current_m
+        Current distance of each point to its nearest school, metres (NaN: none).
+    targets_xy
+        New schools (EPSG:32629), m × 2, in table order.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``affected`` (bool, n): a new school is nearer; ``target`` (int, n):
+        position of the nearest new school (first one on ties; -1 when none);
+        ``distance_m`` (float, n): distance to it.
+    """
+    n = len(points_xy)
+    if len(targets_xy) == 0 or n == 0:
+        return np.zeros(n, dtype=bool), np.full(n, -1), np.full(n, np.nan)
+    d = point_distances(points_xy, targets_xy)
+    valid = ~np.isnan(d).all(axis=1)
+    target = np.full(n, -1)
+    best = np.full(n, np.nan)
+    if valid.any():
+        target[valid] = np.nanargmin(d[valid], axis=1)
+        best[valid] = d[np.flatnonzero(valid), target[valid]]
+    current = np.asarray(current_m, dtype=float)
+    affected = valid & (np.isnan(current) | (best < np.where(np.isnan(current), np.inf, current)))
+    return affected, target, best

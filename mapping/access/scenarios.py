@@ -16,6 +16,7 @@ have (approximate) coordinates only.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import warnings
@@ -28,11 +29,13 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import Point
 
-from mapping.access.computed import computed_distances
+from mapping.access.computed import computed_distances, cycle_schools, douar_points
+from mapping.access.nearest import metric_coordinates, nearer_targets, nearest_schools
 from mapping.access.official import (
     ACCESS_CYCLES,
     DEFAULT_OPTIONS,
     DISTANCE_BANDS_KM,
+    check_cycle,
     check_threshold,
 )
 from mapping.datasets import Region
@@ -352,62 +355,16 @@ class ScenarioResult:
 def _supply(region: Region, before: gpd.GeoDataFrame, after: gpd.GeoDataFrame,
             cycle: str) -> pd.DataFrame | None:
     """Supply of *cycle* (all sectors) per commune before/after, changed communes only."""
-    def one(registry: gpd.GeoDataFrame) -> pd.DataFrame:
-        long = commune_supply(region, registry).reset_index()
-        part = long[(long["cycle"] == cycle) & (long["sector"] == "all")].set_index("code")
-        cols = [c for c in ("schools", "classrooms", "seats", "school_age", "seats_per_100")
-                if c in part]
-        return pd.DataFrame(part[cols].apply(pd.to_numeric, errors="coerce"))
-
     try:
-        b, a = one(before), one(after)
+        b, a = _cycle_supply(region, before, cycle), _cycle_supply(region, after, cycle)
     except (TypeError, KeyError, ValueError):
         return None
-    out = pd.concat({"before": b, "after": a.reindex(columns=b.columns)}, axis=1)
-    diff = (a.reindex(columns=b.columns).fillna(0) - b.fillna(0)).abs().sum(axis=1) > 0
-    return out.loc[diff]
+    return _diff(b, a)
 
 
-def evaluate(
-    region: Region,
-    registry: gpd.GeoDataFrame,
-    scenario: Scenario,
-    cycle: str,
-    threshold_km: float | None = None,
-) -> ScenarioResult:
-    """Evaluate *scenario* on *registry* for *cycle* with computed distances.
-
-    Parameters
-    ----------
-    region
-        The loaded region.
-    registry
-        The registry before the scenario.
-    scenario
-        Schools added/closed (only schools of *cycle* matter for distances).
-    cycle
-        ``primary``, ``lower_secondary`` or ``upper_secondary``.
-    threshold_km
-        Distance counted as "within reach"; defaults to the cycle's default.
-
-    Returns
-    -------
-    ScenarioResult
-    """
-    if cycle not in ACCESS_CYCLES:
-        raise ScenarioError(f"cycle {cycle!r} has no distance analysis; choose one of "
-                            f"{', '.join(ACCESS_CYCLES)}")
-    threshold = check_threshold(
-        DEFAULT_OPTIONS.threshold(cycle) if threshold_km is None else threshold_km
-    )
-    after_reg = apply(registry, scenario, region=region)
-    b = computed_distances(region, registry, cycle)
-    a = computed_distances(region, after_reg, cycle)
-    d = b[["code", "commune_code", "population", "under15"]].copy()
-    d["before_km"] = b["computed_km"]
-    d["after_km"] = a["computed_km"]
-    d["before_school"] = b["school_id"]
-    d["after_school"] = a["school_id"]
+def _result(d: pd.DataFrame, cycle: str, threshold: float,
+            supply: pd.DataFrame | None) -> ScenarioResult:
+    """Bands, reach and totals of a before/after douar table."""
     d["before_band"] = distance_band(d["before_km"])
     d["after_band"] = distance_band(d["after_km"])
     d["within_before"] = d["before_km"] <= threshold
@@ -435,5 +392,223 @@ def evaluate(
                                           weights=pop[d["after_km"].notna()]))
         if d["after_km"].notna().any() else float("nan"),
     }
-    return ScenarioResult(cycle, threshold, d, summary,
-                          _supply(region, registry, after_reg, cycle))
+    return ScenarioResult(cycle, threshold, d, summary, supply)
+
+
+def _check(cycle: str, threshold_km: float | None) -> float:
+    if cycle not in ACCESS_CYCLES:
+        raise ScenarioError(f"cycle {cycle!r} has no distance analysis; choose one of "
+                            f"{', '.join(ACCESS_CYCLES)}")
+    return check_threshold(
+        DEFAULT_OPTIONS.threshold(cycle) if threshold_km is None else threshold_km
+    )
+
+
+def _before_after(b: pd.DataFrame, a: pd.DataFrame) -> pd.DataFrame:
+    d = b[["code", "commune_code", "population", "under15"]].copy()
+    d["before_km"] = b["computed_km"]
+    d["after_km"] = a["computed_km"]
+    d["before_school"] = b["school_id"]
+    d["after_school"] = a["school_id"]
+    return d
+
+
+def evaluate_full(
+    region: Region,
+    registry: gpd.GeoDataFrame,
+    scenario: Scenario,
+    cycle: str,
+    threshold_km: float | None = None,
+) -> ScenarioResult:
+    """:func:`evaluate` by recomputing every douar's distance and all communes' supply.
+
+    The reference that :func:`evaluate` (which recomputes only the douars and
+    communes a scenario can change) must equal; slower.
+    """
+    threshold = _check(cycle, threshold_km)
+    after_reg = apply(registry, scenario, region=region)
+    b = computed_distances(region, registry, cycle)
+    a = computed_distances(region, after_reg, cycle)
+    return _result(_before_after(b, a), cycle, threshold,
+                   _supply(region, registry, after_reg, cycle))
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What a scenario is compared with, computed once per registry and cycle.
+
+    Attributes
+    ----------
+    cycle
+        The cycle.
+    distances
+        :func:`mapping.access.computed_distances` of the registry.
+    xy
+        Metric coordinates (EPSG:32629) of those douars, same order.
+    schools
+        The registry's located open schools of the cycle, in table order.
+    school_ids
+        Every ``school_id`` of the registry (what a scenario may close).
+    supply
+        The registry's supply of the cycle per commune (``None`` if unavailable).
+    """
+
+    cycle: str
+    distances: pd.DataFrame
+    xy: np.ndarray
+    schools: gpd.GeoDataFrame
+    school_ids: frozenset[str]
+    supply: pd.DataFrame | None
+
+
+def _cycle_supply(region: Region, registry: gpd.GeoDataFrame | pd.DataFrame,
+                  cycle: str) -> pd.DataFrame:
+    long = commune_supply(region, registry).reset_index()
+    part = long[(long["cycle"] == cycle) & (long["sector"] == "all")].set_index("code")
+    cols = [c for c in ("schools", "classrooms", "seats", "school_age", "seats_per_100")
+            if c in part]
+    return pd.DataFrame(part[cols].apply(pd.to_numeric, errors="coerce"))
+
+
+def baseline(region: Region, registry: gpd.GeoDataFrame, cycle: str) -> Baseline:
+    """The :class:`Baseline` of *registry* for *cycle* (cache it: it does not depend on the
+    scenario).
+
+    Examples
+    --------
+    >>> base = baseline(region, registry, "lower_secondary")  # doctest: +SKIP
+    >>> evaluate(region, registry, scenario, "lower_secondary", base=base)  # doctest: +SKIP
+    """
+    check_cycle(cycle)
+    dist = computed_distances(region, registry, cycle)
+    xy = metric_coordinates(douar_points(region).loc[dist.index], "douars")
+    ids = frozenset(registry["school_id"].astype(str)) if "school_id" in registry else frozenset()
+    try:
+        supply: pd.DataFrame | None = _cycle_supply(region, registry, cycle)
+    except (TypeError, KeyError, ValueError):
+        supply = None
+    return Baseline(cycle, dist, xy, cycle_schools(registry, cycle), ids, supply)
+
+
+def evaluate(
+    region: Region,
+    registry: gpd.GeoDataFrame,
+    scenario: Scenario,
+    cycle: str,
+    threshold_km: float | None = None,
+    *,
+    base: Baseline | None = None,
+) -> ScenarioResult:
+    """Evaluate *scenario* on *registry* for *cycle* with computed distances.
+
+    Only what the scenario can change is recomputed: the douars within a new
+    school's reach (whose current distance is greater than their distance to
+    it) and those whose nearest school closes, and the supply of the communes
+    where schools are added or closed. The result equals
+    :func:`evaluate_full` (same distances, nearest schools, totals, supply).
+
+    Parameters
+    ----------
+    region
+        The loaded region.
+    registry
+        The registry before the scenario.
+    scenario
+        Schools added/closed (only schools of *cycle* matter for distances).
+    cycle
+        ``primary``, ``lower_secondary`` or ``upper_secondary``.
+    threshold_km
+        Distance counted as "within reach"; defaults to the cycle's default.
+    base
+        :func:`baseline` of *registry* and *cycle* (computed when omitted;
+        pass a cached one so that each scenario costs only its own douars).
+
+    Returns
+    -------
+    ScenarioResult
+    """
+    threshold = _check(cycle, threshold_km)
+    if base is None or base.cycle != cycle:
+        base = baseline(region, registry, cycle)
+    unknown = sorted(set(scenario.closed) - base.school_ids)
+    if unknown:
+        raise ScenarioError(f"cannot close unknown school id(s): {', '.join(unknown[:5])}")
+    added = apply(registry.iloc[0:0], Scenario(added=scenario.added), region=region)
+    b = base.distances
+    d = _before_after(b, b)
+    d["after_km"] = d["after_km"].copy()
+    d["after_school"] = d["after_school"].astype(object)
+    closed = set(scenario.closed)
+    kept = base.schools
+    if closed and "school_id" in kept:
+        kept = kept[~kept["school_id"].astype(str).isin(closed)]
+    new = cycle_schools(added, cycle) if len(added) else added
+    if len(new) and new.crs is not None and kept.crs is not None and not new.crs.equals(kept.crs):
+        new = new.to_crs(kept.crs)
+    # douars whose nearest school closes: nearest among every school left, new ones included
+    lost = d["before_school"].astype(str).isin(closed).to_numpy() if closed else \
+        np.zeros(len(d), dtype=bool)
+    if lost.any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            after_schools = gpd.GeoDataFrame(
+                pd.concat([f for f in (kept, new) if len(f)] or [kept], ignore_index=True),
+                geometry=kept.geometry.name, crs=kept.crs)
+        idx = d.index[lost]
+        if len(after_schools):
+            near = nearest_schools(douar_points(region).loc[idx], after_schools)
+            d.loc[idx, "after_km"] = near["distance_m"].to_numpy() / 1000.0
+            d.loc[idx, "after_school"] = near["school_id"].to_numpy()
+        else:
+            d.loc[idx, "after_km"] = np.nan
+            d.loc[idx, "after_school"] = None
+    # the other douars: a new school takes over only where it is strictly nearer
+    if len(new):
+        rest = ~lost
+        current = d["before_km"].to_numpy(float)[rest] * 1000.0
+        hit, target, best = nearer_targets(base.xy[rest], current,
+                                           metric_coordinates(new, "added schools"))
+        if hit.any():
+            idx = d.index[rest][hit]
+            d.loc[idx, "after_km"] = best[hit] / 1000.0
+            d.loc[idx, "after_school"] = new["school_id"].to_numpy()[target[hit]]
+    return _result(d, cycle, threshold, _supply_change(region, registry, added, scenario, base))
+
+
+def _supply_change(region: Region, registry: gpd.GeoDataFrame, added: gpd.GeoDataFrame,
+                   scenario: Scenario, base: Baseline) -> pd.DataFrame | None:
+    """:func:`_supply` from the baseline, recomputing only the communes the scenario touches."""
+    if base.supply is None:
+        return None
+    ids = registry["school_id"].astype(str) if "school_id" in registry else None
+    communes: set[str] = set(added["commune_code"].dropna().astype(str)) if len(added) else set()
+    if scenario.closed and ids is not None and "commune_code" in registry:
+        communes |= set(registry.loc[ids.isin(set(scenario.closed)), "commune_code"]
+                        .dropna().astype(str))
+    b = base.supply
+    touched = [c for c in b.index if c in communes]
+    if not touched:
+        return _diff(b.iloc[0:0], b.iloc[0:0])
+    part = registry[registry["commune_code"].astype(str).isin(communes)] \
+        if "commune_code" in registry else registry.iloc[0:0]
+    if ids is not None and scenario.closed:
+        part = part[~ids.loc[part.index].isin(set(scenario.closed))]
+    frames = [pd.DataFrame(f.drop(columns=f.geometry.name, errors="ignore"))
+              for f in (part, added) if len(f)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        after = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(part)
+    # the touched communes only: a commune's supply counts the schools of that commune
+    local = dataclasses.replace(
+        region, communes=region.communes[region.communes["code"].isin(touched)])
+    try:
+        a = _cycle_supply(local, after, base.cycle)
+    except (TypeError, KeyError, ValueError):
+        return None
+    return _diff(b.loc[touched], a.reindex(touched))
+
+
+def _diff(b: pd.DataFrame, a: pd.DataFrame) -> pd.DataFrame:
+    out = pd.concat({"before": b, "after": a.reindex(columns=b.columns)}, axis=1)
+    diff = (a.reindex(columns=b.columns).fillna(0) - b.fillna(0)).abs().sum(axis=1) > 0
+    return out.loc[diff]
