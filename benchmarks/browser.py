@@ -135,6 +135,58 @@ async def redrawn(page: Any, action: Callable[[], Awaitable[Any]]) -> None:
     await wait_idle(page)
 
 
+#: Installed in the page right before the user's final gesture: the page's clock at the
+#: next pointer press or click (whichever comes first).
+_PRESS_JS = """() => {
+  window.__csPress = null;
+  const note = () => { if (window.__csPress === null) window.__csPress = performance.now(); };
+  document.addEventListener('pointerdown', note, {capture: true, once: true});
+  document.addEventListener('click', note, {capture: true, once: true});
+}"""
+#: Redrawn: the map's fingerprint (as :func:`map_signature`) differs from the argument.
+REDRAWN_JS = (
+    "(before) => { const s = (" + _SHAPES_JS + ")()"
+    ".map(p => (p.getAttribute('fill') || '') + (p.getAttribute('d') || '').length).join('|');"
+    " return s && s !== before ? performance.now() : false; }"
+)
+
+
+async def latency_ms(page: Any, gesture: Callable[[], Awaitable[Any]], done_js: str,
+                     arg: Any = None, timeout_ms: float | None = None) -> float:
+    """Milliseconds from the press of *gesture* to *done_js* first holding, in the page.
+
+    *done_js* is a predicate evaluated by the page at every animation frame, returning
+    ``performance.now()`` once the answer is on screen (``false`` before). Both ends are
+    read from the page's own clock, so neither the harness's polling nor Playwright's
+    round trips are counted: this is the interval the user sees between pressing and
+    the answer. Call it for the final gesture, after any typing that prepares it.
+    """
+    timeout_ms = timeout_ms or _WAIT_MS.get()
+    await page.evaluate(_PRESS_JS)
+    await gesture()
+    handle = await page.wait_for_function(done_js, arg=arg, polling="raf", timeout=timeout_ms)
+    done = float(await handle.json_value())
+    pressed = await page.evaluate("() => window.__csPress")
+    if pressed is None:
+        raise RuntimeError("the gesture pressed nothing in the page")
+    return done - float(pressed)
+
+
+async def open_option(page: Any, label: str, option: str,
+                      timeout_ms: float | None = None) -> Any:
+    """Open the selectbox or multiselect labelled *label* and type *option*; return the
+    option's locator, ready to be clicked (the user's final gesture)."""
+    timeout_ms = timeout_ms or _WAIT_MS.get()
+    combo = page.get_by_role("combobox", name=label, exact=True).first
+    if not await combo.count():  # a multiselect with values names them in its label
+        combo = page.get_by_role("combobox", name=label).first
+    await combo.click(timeout=timeout_ms)
+    await combo.fill(option, timeout=timeout_ms)
+    target = page.get_by_role("option").filter(has_text=option).first
+    await target.wait_for(timeout=timeout_ms)
+    return target
+
+
 async def choose_option(
     page: Any, label: str, option: str, timeout_ms: float | None = None
 ) -> None:
@@ -144,12 +196,8 @@ async def choose_option(
     virtualised, so not every option is in the DOM), then clicked.
     """
     timeout_ms = timeout_ms or _WAIT_MS.get()
-    combo = page.get_by_role("combobox", name=label, exact=True).first
-    if not await combo.count():  # a multiselect with values names them in its label
-        combo = page.get_by_role("combobox", name=label).first
-    await combo.click(timeout=timeout_ms)
-    await combo.fill(option, timeout=timeout_ms)
-    await page.get_by_role("option").filter(has_text=option).first.click(timeout=timeout_ms)
+    target = await open_option(page, label, option, timeout_ms)
+    await target.click(timeout=timeout_ms)
 
 
 async def browser_figures(quick: bool = False, env: dict[str, str] | None = None) -> list[Figure]:

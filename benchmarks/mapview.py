@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.browser import (
+    REDRAWN_JS,
     _t,
     _ui_label,
-    choose_option,
     click_commune,
+    latency_ms,
     launch_chromium,
     map_signature,
+    open_option,
     redrawn,
     wait_for_paths,
     wait_for_redraw,
@@ -142,22 +144,42 @@ async def _first_map(page: Any, url: str) -> float:
     return time.perf_counter() - t0
 
 
+#: Answered: a heading of the page names the commune (the panel is shown).
+_HEADING_JS = (
+    "(name) => { for (const h of document.querySelectorAll('h1, h2, h3, h4'))"
+    " if (h.textContent.includes(name)) return performance.now(); return false; }"
+)
+
+
+async def _pick(page: Any, what: str, option: str) -> tuple[float, float]:
+    """Choose *option* in the *what* box; return (press -> map redrawn in the page, in s;
+    the whole step as the harness sees it: typing, redraw, script idle, in s)."""
+    t0 = time.perf_counter()
+    before = await map_signature(page)
+    target = await open_option(page, _ui_label(what), option)
+    ms = await latency_ms(page, target.click, REDRAWN_JS, before)
+    await wait_idle(page)
+    return ms / 1000, time.perf_counter() - t0
+
+
 async def _indicator_changes(page: Any, repeats: int, counter: _Bytes | None = None
-                             ) -> tuple[list[float], list[int]]:
+                             ) -> tuple[list[float], list[float], list[int]]:
     from mapping.indicators import catalogue
 
     cat = catalogue()
     times: list[float] = []
+    totals: list[float] = []
     sent: list[int] = []
     for i in range(repeats):
         label = cat[INDICATORS[i % 2]].label_in("fr")
         before = counter.total if counter else 0
-        times.append(await _timed(partial(
-            redrawn, page, partial(choose_option, page, _ui_label("indicator"), label))))
+        seen, total = await _pick(page, "indicator", label)
+        times.append(seen)
+        totals.append(total)
         if counter:
             await page.wait_for_timeout(200)
             sent.append(counter.total - before)
-    return times, sent
+    return times, totals, sent
 
 
 async def _planner(page: Any, url: str, repeats: int, counter: _Bytes) -> dict[str, Any]:
@@ -167,11 +189,11 @@ async def _planner(page: Any, url: str, repeats: int, counter: _Bytes) -> dict[s
     names = load_communes().set_index("code")["name_fr"]
     out: dict[str, Any] = {"first_map": await _first_map(page, url)}
     await wait_idle(page)
-    out["indicator"], out["bytes"] = await _indicator_changes(page, repeats, counter)
+    out["indicator"], out["indicator_total"], out["bytes"] = await _indicator_changes(
+        page, repeats, counter)
     prov: list[float] = []
     for i in range(repeats):
-        prov.append(await _timed(partial(redrawn, page, partial(
-            choose_option, page, _ui_label("province"), PROVINCES[i % 2]))))
+        prov.append((await _pick(page, "province", PROVINCES[i % 2]))[0])
         await page.keyboard.press("Escape")
         await redrawn(page, page.get_by_role("button", name=_t("ui.reset")).first.click)
     out["province"] = prov
@@ -180,14 +202,10 @@ async def _planner(page: Any, url: str, repeats: int, counter: _Bytes) -> dict[s
         nth = 10 + 37 * i
         code = await page.evaluate(
             f"() => document.querySelectorAll('path.cs-commune')[{nth}].getAttribute('data-code')")
-        heading = page.get_by_role("heading", name=re.compile(re.escape(str(names[code]))))
-
-        async def click(nth: int = nth, heading: Any = heading) -> None:
-            await click_commune(page, nth)
-            await heading.first.wait_for(timeout=60_000)
-            await wait_idle(page)
-
-        clicks.append(await _timed(click))
+        ms = await latency_ms(page, partial(click_commune, page, nth), _HEADING_JS,
+                              str(names[code]), timeout_ms=60_000)
+        await wait_idle(page)
+        clicks.append(ms / 1000)
     out["click"] = clicks
     return out
 
@@ -283,6 +301,28 @@ async def _stress(browser: Any) -> tuple[float, float | None]:
         return wall, float(draw) if draw else None
 
 
+async def _warmed_start(browser: Any, env: dict[str, str] | None) -> list[Figure]:
+    """A new process warmed as ``make run`` and the systemd unit do, then its first visitor."""
+    import asyncio
+
+    from ui.warmup import warm
+
+    with app_server(env=env) as server:
+        warm_s = await asyncio.to_thread(warm, server.port)
+        ready = time.perf_counter() - server.started
+        ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
+        page = await ctx.new_page()
+        first = await _first_map(page, server.url)
+        await ctx.close()
+    return [
+        Figure("mapview.warm_up_s", "start-up warm-up run (python -m ui.warmup)", warm_s, "s",
+               f"process start -> warmed in {ready:.2f} s"),
+        Figure("mapview.warmed_first_map_s",
+               "first visitor of a warmed process: page open -> 251 shapes", first, "s",
+               "new browser context (downloads the geometry); goal <= 2 s"),
+    ]
+
+
 async def mapview_figures(quick: bool = False, env: dict[str, str] | None = None
                           ) -> list[Figure]:
     """The issue-15 figures: journeys on the app, the old path, 10,000 points.
@@ -298,6 +338,10 @@ async def mapview_figures(quick: bool = False, env: dict[str, str] | None = None
     async with async_playwright() as pw:
         browser = await launch_chromium(pw)
         try:
+            try:
+                figures += await _warmed_start(browser, env)
+            except Exception as exc:
+                figures.append(failed("mapview.warmed_first_map_s", "warmed start", "s", exc))
             new: dict[str, Any] = {}
             try:
                 with app_server(env=env) as server:
@@ -329,12 +373,21 @@ async def mapview_figures(quick: bool = False, env: dict[str, str] | None = None
                 figures += [
                     Figure("mapview.first_map_s", "open the map page -> 251 shapes (warm server)",
                            new["first_map"], "s", "new browser context, server cache warm"),
-                    Figure("mapview.indicator_s", "indicator change -> redrawn (median)",
-                           _median(new["indicator"]), "s", f"{repeats} changes; goal <= 0.25 s"),
-                    Figure("mapview.province_s", "province filter -> redrawn (median)",
-                           _median(new["province"]), "s", f"{repeats} filters; goal <= 0.3 s"),
-                    Figure("mapview.click_panel_s", "commune click -> panel (median)",
-                           _median(new["click"]), "s", f"{repeats} clicks; goal <= 0.3 s"),
+                    Figure("mapview.indicator_s", "indicator chosen -> map redrawn (median)",
+                           _median(new["indicator"]), "s",
+                           f"{repeats} changes, press of the option -> restyled, page clock; "
+                           "goal <= 0.25 s"),
+                    Figure("mapview.indicator_step_s",
+                           "indicator change, whole scripted step (median)",
+                           _median(new["indicator_total"]), "s",
+                           "open the box, type, choose, redrawn, script idle (as the previous "
+                           "path's figure)"),
+                    Figure("mapview.province_s", "province chosen -> map redrawn (median)",
+                           _median(new["province"]), "s",
+                           f"{repeats} filters, page clock; goal <= 0.3 s"),
+                    Figure("mapview.click_panel_s", "commune click -> panel shown (median)",
+                           _median(new["click"]), "s",
+                           f"{repeats} clicks, page clock; goal <= 0.3 s"),
                     Figure("mapview.bytes_per_indicator_change", "bytes sent per indicator change",
                            _median([float(b) for b in new["bytes"]]), "bytes",
                            "websocket frames server -> browser, median; goal <= 20 KB"),
@@ -353,8 +406,9 @@ async def mapview_figures(quick: bool = False, env: dict[str, str] | None = None
                 figures.append(Figure("mapview.old_indicator_s",
                                       "indicator change, previous streamlit-folium path (median)",
                                       _median(old), "s", f"{len(old)} changes, same inputs"))
-                if new and _median(new["indicator"]):
-                    ratio = (_median(old) or 0) / (_median(new["indicator"]) or 1)
+                if new and _median(new["indicator_total"]):
+                    # the same scripted step on both paths
+                    ratio = (_median(old) or 0) / (_median(new["indicator_total"]) or 1)
                     figures.append(Figure("mapview.indicator_speedup_x",
                                           "indicator change: previous path / persistent map",
                                           round(ratio, 1), "x", "same run, same machine"))

@@ -153,10 +153,19 @@ def registry_label() -> str:
     return t("store.label.published", backend=opened.backend)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _table(key: str, _registry: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    # *key* identifies the registry; the leading underscore keeps Streamlit from hashing it
+    # *key* identifies the registry; the leading underscore keeps Streamlit from hashing it.
+    # A resource, not data: every rerun reads this one frame instead of unpickling a copy
+    # (pages select and copy from it, never write into it).
     return indicator_table(region(), _registry)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _web_table(key: str, _table: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    geom = web_geometry().reindex(_table["code"].to_numpy())
+    return _table.set_geometry(gpd.GeoSeries(geom.to_numpy(), index=_table.index,
+                                             crs=_table.crs))
 
 
 def table() -> gpd.GeoDataFrame:
@@ -198,9 +207,8 @@ def selected_provinces(selection: Selection) -> gpd.GeoDataFrame:
 
 def web_table() -> gpd.GeoDataFrame:
     """:func:`table` with the simplified web geometry, for folium maps."""
-    tab = table()
-    geom = web_geometry().reindex(tab["code"].to_numpy())
-    return tab.set_geometry(gpd.GeoSeries(geom.to_numpy(), index=tab.index, crs=tab.crs))
+    reg = registry()
+    return _web_table(str(reg.attrs.get("key", registry_label())), table())
 
 
 def lang() -> str:
