@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from mapping.numbers import NBSP, format_km, format_number, format_percent
+
 Lang = Literal["fr", "ar", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "ar", "en")
 
@@ -79,11 +81,18 @@ class Indicator:
         return UNITS.get(self.unit, {}).get(lang, "")
 
     def format(self, value: float | None, lang: str = "fr") -> str:
-        """Format *value* with the indicator's decimals and unit; ``"—"`` for no data."""
-        if value is None or value != value:  # NaN
+        """Format *value* with the indicator's decimals and unit; ``"—"`` for no data.
+
+        The number is written by :mod:`mapping.numbers` (the project's one formatter:
+        ``95,2 %`` and ``1 002 697 habitants`` in French, ``95.2%`` in Arabic,
+        ``1,002,697 people`` in English); the unit word follows a no-break space.
+        """
+        if value is None or value != value or value in (float("inf"), float("-inf")):
             return "—"
-        number = f"{value:,.{self.decimals}f}".replace(",", "\u202f")
-        if lang == "fr":
-            number = number.replace(".", ",")
+        if self.unit == "percent":
+            return format_percent(value, lang, self.decimals)
+        if self.unit == "km":
+            return format_km(value, lang, self.decimals)
         unit = self.unit_in(lang)
-        return f"{number} {unit}".strip() if unit != "%" else f"{number} %"
+        number = format_number(value, lang, self.decimals)
+        return f"{number}{NBSP}{unit}" if unit else number

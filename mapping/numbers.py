@@ -15,12 +15,10 @@ Missing values (``None``, NaN, infinities) are written as an en dash.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final
 
 import pandas as pd
-
-from mapping.i18n import normalise_lang
 
 NNBSP: Final = "\u202f"
 NBSP: Final = "\u00a0"
@@ -34,6 +32,15 @@ _SEPARATORS: Final = {
 }
 #: Kilometre symbol in each language.
 _KM: Final = {"fr": "km", "ar": "كلم", "en": "km"}
+
+
+def normalise_lang(lang: str | None) -> str:
+    """*lang* if numbers have a style for it, else French (the default language).
+
+    (Kept here rather than imported from :mod:`mapping.i18n` so that
+    :mod:`mapping.catalogue` can format with this module without an import circle.)
+    """
+    return lang if lang in _SEPARATORS else "fr"
 
 
 def _finite(value: object) -> float | None:
@@ -157,3 +164,44 @@ def format_frame(frame: pd.DataFrame, lang: str, decimals: Mapping[str, int],
             unit = units.get(col, "")
             out[col] = [format_value(v, unit, lang, d) for v in out[col].tolist()]
     return out
+
+
+def formatters(lang: str, decimals: Mapping[str, int],
+               units: Mapping[str, str] | None = None) -> dict[str, Callable[[Any], str]]:
+    """Column → function writing its values in *lang*, for ``DataFrame.style.format``.
+
+    A table shown with ``frame.style.format(formatters(...))`` displays the numbers
+    as a reader of *lang* writes them while sorting (and downloads) keep the values.
+
+    Parameters
+    ----------
+    lang
+        Interface language.
+    decimals
+        Column → number of decimals.
+    units
+        Column → unit (``%``, ``km``...) appended as :func:`format_value` does.
+    """
+    units = units or {}
+    out: dict[str, Callable[[Any], str]] = {}
+    for col, d in decimals.items():
+        unit = units.get(col, "")
+
+        def write(value: Any, d: int = d, unit: str = unit) -> str:
+            return format_value(value, unit, lang, d)
+
+        out[col] = write
+    return out
+
+
+def vega_locale(lang: str) -> dict[str, Any]:
+    """The Vega-Lite ``config.locale`` of *lang*, so chart axes write numbers like the page.
+
+    Examples
+    --------
+    >>> vega_locale("fr")["number"]["decimal"]
+    ','
+    """
+    dec, group, _ = _SEPARATORS[normalise_lang(lang)]
+    return {"number": {"decimal": dec, "thousands": group, "grouping": [3],
+                       "currency": ["", ""], "minus": "-", "percent": "%"}}

@@ -2,8 +2,10 @@
 
 Each page is run headless (``streamlit.testing``) in French, Arabic and
 English, with a commune selected so the map page shows its panel. Every text
-the page shows (titles, captions, messages, widget labels and options, table
-headers and cells) is collected and checked against the message catalogue:
+the page shows (titles, captions, messages, widget labels and options, metrics,
+table headers and cells, chart titles) and every file it offers for download
+(CSV, XLSX, PDF through ``pdftotext``, HTML) is collected and checked against
+the message catalogue:
 
 * a text equal to a message key is a raw key left untranslated;
 * a text containing another language's message (one that differs from the
@@ -13,11 +15,20 @@ headers and cells) is collected and checked against the message catalogue:
 
 from __future__ import annotations
 
+import io
+import json
+import re
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from mapping.catalogue import LANGS
@@ -25,13 +36,30 @@ from mapping.i18n import messages
 from mapping.settings import PROJECT_ROOT
 
 APP = str(PROJECT_ROOT / "app.py")
-#: The six pages of the three journeys (issue 16); ``planning.py`` is checked by its own
-#: tests while its texts are being written.
-PAGES = ("map.py", "communes.py", "access.py", "remote.py", "data.py", "export.py")
+#: Every page a visitor opens without an account (the Schools page, for editors, is
+#: walked signed in by ``test_schools_page_speaks_one_language``).
+PAGES = ("map.py", "communes.py", "access.py", "remote.py", "planning.py", "data.py",
+         "export.py", "exchange.py")
 COMMUNE = "07.041.03.09"  # rural: the panel shows its douars' access
 #: Shortest foreign message looked for inside a text (shorter ones are words shared
 #: by the languages: "Code", "Source", "Total"...).
 MIN_FOREIGN = 14
+#: Findings in code this walk's owner does not maintain, reported to its owners: the
+#: untranslated text → where it comes from. A finding listed here is tolerated only in the
+#: files named; remove the entry once fixed (the walk then keeps it fixed).
+ELSEWHERE = {
+    # mapping.planning.SOURCE is missing from mapping/provenance.py _CATALOGUE_SOURCES
+    # (key provenance.catalogue.planning exists), so the XLSX "Sources" sheet
+    # (mapping/exports.py sources_table) writes it in French in every language
+    "Projection (Hamilton–Perry) ; HCP, RGPH 2014 et 2024 ; registre scolaire actif":
+        ("communes.xlsx",),
+}
+#: Downloads written in several languages on purpose, not yet in the interface language
+#: alone (reported to their owners): file → who writes it.
+ELSEWHERE_FILES = {
+    # instructions sheet in French and Arabic side by side, whatever the interface language
+    "registry_template.xlsx": "mapping/registry/template.py template_xlsx",
+}
 #: Texts written in English in the data that must be translated before they are shown.
 DATA_ENGLISH = ("fictitious (demo)", "inferred from RGPH 2024 douar distances", "imported: ")
 
@@ -63,9 +91,31 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(v)
 
 
+def _chart_texts(spec: str) -> Iterator[str]:
+    """Titles, field names and data strings of a Vega-Lite chart."""
+    def walk(node: object) -> Iterator[str]:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("title", "field", "text") and isinstance(v, str):
+                    yield v
+                yield from walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from walk(v)
+
+    yield from walk(json.loads(spec))
+
+
 def page_texts(at: AppTest) -> list[str]:
     """Every text the page shows (main area and sidebar)."""
     out: list[str] = []
+    for el in at.metric:
+        out.extend([str(el.label), str(el.value)])
+    for el in at.get("download_button"):
+        out.append(el.proto.label)
+    for kind in ("arrow_vega_lite_chart", "vega_lite_chart"):
+        for el in at.get(kind):
+            out.extend(_chart_texts(el.proto.spec))
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
                  "success", "error", "text"):
         for el in getattr(at, kind):
@@ -88,6 +138,66 @@ def page_texts(at: AppTest) -> list[str]:
     return [s for s in out if s]
 
 
+class Downloads:
+    """Files the app hands to ``st.download_button`` (and media) during a run.
+
+    Streamlit's test runner keeps them in a :class:`MemoryMediaFileStorage` of its
+    own; this records each one as it is stored (the storage keeps working as usual).
+    """
+
+    def __init__(self) -> None:
+        self.files: list[tuple[str, str, bytes]] = []
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        original = MemoryMediaFileStorage.load_and_get_id
+        files = self.files
+
+        def load_and_get_id(storage: MemoryMediaFileStorage, path_or_data: str | bytes,
+                            mimetype: str, kind: object, filename: str | None = None) -> str:
+            data = path_or_data if isinstance(path_or_data, bytes) else b""
+            if filename:  # downloads have a file name; images shown in the page do not
+                files.append((filename, mimetype, data))
+            return original(storage, path_or_data, mimetype, kind, filename)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", load_and_get_id)
+
+
+def _pdf_text(data: bytes) -> str:
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        pytest.fail("pdftotext (poppler-utils) is needed to read the PDF exports")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.pdf"
+        path.write_bytes(data)
+        done = subprocess.run([exe, "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                              check=True, timeout=120)
+    return done.stdout.decode("utf-8", "replace")
+
+
+def file_texts(name: str, data: bytes) -> list[str]:
+    """The texts a person reads in a downloaded file (one string per cell or line)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in (".csv", ".txt", ".md", ".json"):
+        text = data.decode("utf-8-sig", "replace")
+        return [cell for line in text.splitlines() for cell in line.split(",") if cell] + \
+            [line for line in text.splitlines() if line]
+    if suffix == ".xlsx":
+        book = load_workbook(io.BytesIO(data), read_only=True)
+        out = list(book.sheetnames)
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                out.extend(str(v) for v in row if isinstance(v, str))
+        return out
+    if suffix == ".pdf":
+        return [line for line in _pdf_text(data).splitlines() if line.strip()]
+    if suffix == ".html":
+        text = data.decode("utf-8", "replace")
+        text = re.sub(r"<script\b[^>]*>.*?</script>|<style\b[^>]*>.*?</style>", " ", text,
+                      flags=re.S)
+        return [t for t in re.split(r"<[^>]+>", text) if t.strip()]
+    return []
+
+
 def check(texts: list[str], lang: str) -> list[str]:
     """Problems found in *texts* shown in a *lang* page."""
     keys = set(messages())
@@ -99,21 +209,50 @@ def check(texts: list[str], lang: str) -> list[str]:
     return bad
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("page", PAGES)
-def test_page_speaks_one_language(page: str, lang: str) -> None:
+def walk(page: str, lang: str, monkeypatch: pytest.MonkeyPatch,
+         **state: object) -> tuple[list[str], list[str]]:
+    """Problems of *page* in *lang* (page texts, then downloads) and the files offered."""
+    downloads = Downloads()
+    downloads.install(monkeypatch)
     at = AppTest.from_file(APP, default_timeout=180)
     at.query_params["lang"] = lang
     at.session_state["commune"] = COMMUNE
+    for key, value in state.items():
+        at.session_state[key] = value
     at.run()
     if page != "map.py":
         at.switch_page(f"ui/pages/{page}")
+        at.run()
+    if page == "export.py":  # the province atlas is built on demand
+        at.button(key="x_atlas_build").click()
         at.run()
     assert not at.exception, [e.message for e in at.exception]
     texts = page_texts(at)
     assert texts, "the page shows nothing"
     problems = check(texts, lang)
+    names = []
+    for name, _mime, data in downloads.files:
+        names.append(name)
+        if name in ELSEWHERE_FILES:
+            continue
+        texts = [s for s in file_texts(name, data)
+                 if not any(s.strip() == known and name in where
+                            for known, where in ELSEWHERE.items())]
+        problems.extend(f"{name}: {p}" for p in check(texts, lang))
+    return problems, names
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_speaks_one_language(page: str, lang: str,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    problems, files = walk(page, lang, monkeypatch)
     assert not problems, problems[:10]
+    if page == "export.py":  # the walk read the exports themselves
+        assert {Path(f).suffix for f in files} >= {".csv", ".xlsx", ".pdf", ".html"}, files
+        assert any(f.startswith("atlas_") for f in files), files
+    if page == "planning.py":
+        assert any(f.endswith(".csv") for f in files), files
 
 
 def test_checker_finds_a_foreign_sentence_and_a_raw_key() -> None:

@@ -67,3 +67,25 @@ def test_format_value_and_frame() -> None:
     assert out.loc[0, "children"] == f"2{NNBSP}225"
     assert out.loc[0, "name"] == "x"
     assert frame.loc[0, "km"] == 12.0668
+
+
+def test_indicator_format_is_written_by_this_module() -> None:
+    from mapping.indicators import get
+
+    rate, pop = get("schooling_rate_6_to_11"), get("population_2024")
+    for lang in ("fr", "ar", "en"):
+        assert rate.format(58.44, lang) == format_percent(58.44, lang, rate.decimals)
+        assert pop.format(1002697, lang).startswith(format_int(1002697, lang) + NBSP)
+    assert pop.format(1002697, "ar") == f"1{NNBSP}002{NNBSP}697{NBSP}نسمة"
+    assert rate.format(None) == rate.format(math.nan) == rate.format(math.inf) == "—"
+
+
+def test_formatters_and_vega_locale() -> None:
+    from mapping.numbers import formatters, vega_locale
+
+    fmt = formatters("fr", {"km": 1, "n": 0}, {"km": "km"})
+    assert fmt["km"](12.0668) == f"12,1{NBSP}km" and fmt["n"](2225.198) == f"2{NNBSP}225"
+    styled = pd.DataFrame({"n": [2225.198]}).style.format(formatters("en", {"n": 0}))
+    assert "2,225" in styled.to_html()
+    assert vega_locale("fr")["number"]["thousands"] == NNBSP
+    assert vega_locale("en")["number"]["decimal"] == "."

@@ -257,3 +257,37 @@ def test_marrakech_2014_bands_combine_its_arrondissements(raw_data: object,
     for band in AGE_BANDS:
         weighted = float((arr[band].astype(float) * pop).sum() / pop.sum())
         assert c14[f"{band}_2014"] == round(weighted, 1), band
+
+
+def test_planning_errors_carry_a_translated_message(region: Region) -> None:
+    import dataclasses
+    import re
+
+    from mapping.catalogue import LANGS
+    from mapping.i18n import messages, t
+    from mapping.planning import PlanningError, default_options, variant
+
+    base = default_options(region)
+    bad = [
+        lambda: variant("nope"),
+        lambda: dataclasses.replace(base, targets={**base.targets, "primary": 200.0}).check(),
+        lambda: dataclasses.replace(base, school_size={**base.school_size, "primary": 0}).check(),
+        lambda: dataclasses.replace(base, targets={}).check(),
+    ]
+    for fn in bad:
+        with pytest.raises(PlanningError) as info:
+            fn()
+        err = info.value
+        assert err.key in messages(), err
+        for lang in LANGS:
+            text = t(err.key, lang, **err.params)
+            assert not re.search(r"\{\w+\}", text), text
+    # every key a planning error may name is in the catalogue
+    import inspect
+
+    import mapping.planning.needs as needs_mod
+    import mapping.planning.projection as projection_mod
+
+    for mod in (needs_mod, projection_mod):
+        for key in re.findall(r'"(planning\.err\.\w+)"', inspect.getsource(mod)):
+            assert all(messages()[key][lang] for lang in LANGS), key

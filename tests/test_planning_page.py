@@ -48,7 +48,7 @@ def test_a_planned_school_changes_the_deficit() -> None:
     before = _lacking(at)
     # a collège of 2,000 seats (50 classrooms) in the commune with the largest deficit
     table = at.dataframe[0].value
-    top = table.index[0]
+    top = table["Code de la commune"].iloc[0]
     at.selectbox(key="p_scen_commune").set_value(top)
     at.number_input(key="p_scen_seats").set_value(2000)
     at.button(key="p_scen_add").click()

@@ -66,16 +66,20 @@ class NeedsOptions:
         """Raise :class:`PlanningError` for a missing or out-of-range option."""
         for cycle in CYCLES:
             if cycle not in self.targets:
-                raise PlanningError(f"no enrolment target for cycle {cycle!r}")
+                raise PlanningError(f"no enrolment target for cycle {cycle!r}",
+                                    "planning.err.no_target", cycle=cycle)
             if not 0.0 <= float(self.targets[cycle]) <= 150.0:
                 raise PlanningError(f"enrolment target of {cycle}: {self.targets[cycle]} % "
-                                    "is outside 0..150 %")
+                                    "is outside 0..150 %", "planning.err.target",
+                                    cycle=cycle, value=float(self.targets[cycle]))
             if not self.norms.norm(cycle) > 0:
-                raise PlanningError(f"class-size norm of {cycle} must be above 0")
+                raise PlanningError(f"class-size norm of {cycle} must be above 0",
+                                    "planning.err.norm", cycle=cycle)
             size = self.school_size.get(cycle, 0)
             if not isinstance(size, (int, np.integer)) or size < 1:
                 raise PlanningError(f"school size of {cycle} must be a whole number of "
-                                    f"classrooms ≥ 1, got {size!r}")
+                                    f"classrooms ≥ 1, got {size!r}", "planning.err.size",
+                                    cycle=cycle, value=size)
 
     def with_target(self, cycle: str, percent: float) -> NeedsOptions:
         """A copy with the target of *cycle* set to *percent*."""

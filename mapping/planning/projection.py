@@ -38,7 +38,22 @@ CHILD_ADULT_BANDS: dict[int, tuple[int, ...]] = {0: (3, 4, 5, 6, 7, 8), 1: (4, 5
 
 
 class PlanningError(MappingError):
-    """A projection or needs option is invalid."""
+    """A projection or needs option is invalid.
+
+    Parameters
+    ----------
+    message
+        What is wrong, in English (logs, command line).
+    key
+        Message key (``mapping/locales/planning.json``) the interface translates.
+    params
+        Values for the key's ``{placeholders}``.
+    """
+
+    def __init__(self, message: str, key: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -78,8 +93,9 @@ def variant(id: str) -> Variant:
     for v in VARIANTS:
         if v.id == id:
             return v
-    raise PlanningError(f"unknown projection variant {id!r}; choose one of "
-                        f"{', '.join(v.id for v in VARIANTS)}")
+    known = ", ".join(v.id for v in VARIANTS)
+    raise PlanningError(f"unknown projection variant {id!r}; choose one of {known}",
+                        "planning.err.variant", value=id, known=known)
 
 
 def ratios(p14: np.ndarray, p24: np.ndarray) -> np.ndarray:
@@ -184,11 +200,14 @@ def project_arrays(
     """Project band arrays (communes × 16) of 2014 and 2024; see :func:`project`."""
     for h in horizons:
         if h not in HORIZONS:
-            raise PlanningError(f"horizon {h} not available; choose among "
-                                f"{', '.join(map(str, HORIZONS))} (the base is {BASE_YEAR})")
+            known = ", ".join(map(str, HORIZONS))
+            raise PlanningError(f"horizon {h} not available; choose among {known} "
+                                f"(the base is {BASE_YEAR})", "planning.err.horizon",
+                                value=h, known=known, base=BASE_YEAR)
     for v in variants:
         if not 0.0 <= v.damping <= 1.0:
-            raise PlanningError(f"variant {v.id!r}: damping {v.damping} outside 0..1")
+            raise PlanningError(f"variant {v.id!r}: damping {v.damping} outside 0..1",
+                                "planning.err.damping", variant=v.id, value=v.damping)
     reg14, reg24 = p14.sum(axis=0), p24.sum(axis=0)
     reg_r = ratios(reg14, reg24)
     reg34 = step(reg24, reg_r)

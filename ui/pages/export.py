@@ -11,7 +11,7 @@ import streamlit as st
 from mapping import exports, printing, web
 from mapping.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES, classify
 from mapping.filters import Selection
-from mapping.i18n import LANGUAGE_NAMES
+from mapping.i18n import LANGUAGE_NAMES, t
 from mapping.indicators import get as get_indicator
 from mapping.printing import atlas
 from mapping.provenance import demo_mark, has_fictitious, without_demo
@@ -107,19 +107,20 @@ with tab_map:
     c1, c2 = st.columns(2)
     with c1:
         options = ["", *names]
+        all_region = state.t("export.all_region")  # read now: format_func may run later
         province = st.selectbox(
             state.t("export.pick_province"), options, index=options.index(default_province),
-            format_func=lambda c: names.get(c, state.t("export.all_region")), key="x_province",
+            format_func=lambda c: names.get(c, all_region), key="x_province",
         )
         indicator = indicator_picker.pick("x_indicator")
         scheme = st.selectbox(state.t("export.pick_scheme"),
                               [s for s in SCHEMES if s != "manual"], key="x_scheme",
-                              format_func=lambda s: state.t(f"export.scheme.{s}"))
+                              format_func=lambda s: t(f"export.scheme.{s}", lang))
         k = st.slider(state.t("export.pick_k"), MIN_CLASSES, MAX_CLASSES, 5, key="x_k")
     with c2:
         orientation = st.radio(
             state.t("export.pick_orientation"), ["landscape", "portrait"], horizontal=True,
-            format_func=lambda o: state.t(f"export.{o}"), key="x_orientation",
+            format_func=lambda o: t(f"export.{o}", lang), key="x_orientation",
         )
         map_lang = st.radio(state.t("export.pick_lang"), list(LANGUAGE_NAMES), horizontal=True,
                             index=list(LANGUAGE_NAMES).index(lang),
@@ -159,7 +160,7 @@ with tab_atlas:
     choices = indicator_picker.available()
     defaults = [i for i in atlas.DEFAULT_INDICATORS if i in choices]
     ids = st.multiselect(state.t("export.pick_indicators"), list(choices), default=defaults,
-                         format_func=lambda i: indicator_picker.display_label(choices[i]),
+                         format_func=lambda i: indicator_picker.display_label(choices[i], lang),
                          key="x_atlas_indicators", select_all=False,
                          placeholder=state.t("ui.choose"))
     atlas_lang = st.radio(state.t("export.pick_lang"), list(LANGUAGE_NAMES), horizontal=True,

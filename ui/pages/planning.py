@@ -6,18 +6,24 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from mapping import planning, web
-from mapping.access import AddedSchool, Scenario
+from mapping.access import AddedSchool, Scenario, cycle_schools
 from mapping.access.scenarios import apply
+from mapping.catalogue import LANGS
 from mapping.classify import classify
+from mapping.errors import MappingError
 from mapping.exports import to_csv
+from mapping.i18n import is_rtl, t
+from mapping.numbers import format_int, format_number, formatters, vega_locale
 from mapping.schema import CYCLES
 from mapping.settings import PROJECT_ROOT
 from ui import components, state
+from ui.mapview import render as mapview
 
 #: The scenario of the scenario tools, shared with the In-person access page.
 SCENARIO_KEY = "access_scenario"
@@ -30,15 +36,29 @@ st.title(state.t("planning.nav"))
 st.caption(state.t("planning.intro"))
 st.warning(state.t("planning.estimate_badge"), icon="⚠️")
 with st.expander(state.t("planning.method")):
-    if METHOD_FILE.is_file():
-        st.markdown(METHOD_FILE.read_text(encoding="utf-8"))
-    else:
+    st.markdown(state.t("planning.method.body"))
+    if not METHOD_FILE.is_file():
         st.info(state.t("planning.method_missing"))
-
+    elif lang == "en":  # the full technical note is written in English only
+        st.download_button(state.t("planning.method.full"),
+                           METHOD_FILE.read_text(encoding="utf-8"),
+                           file_name=METHOD_FILE.name, mime="text/markdown", key="p_method")
+    else:
+        st.caption(state.t("planning.method.full_en_only"))
 
 
 def _guard(fn: Callable[[], Any]) -> Any:
-    return components.guard(fn, "planning.error")
+    """Run a section; a planning error is shown in the interface language."""
+    def run() -> Any:
+        try:
+            return fn()
+        except planning.PlanningError as exc:
+            if exc.key is None:
+                raise
+            params = {k: (state.t(f"cycle.{v}") if k == "cycle" else v)
+                      for k, v in exc.params.items()}
+            raise MappingError(state.t(exc.key, **params)) from exc
+    return components.guard(run, "planning.error")
 
 
 @st.cache_resource(show_spinner=False)
@@ -61,11 +81,11 @@ def _scenario() -> Scenario:
 
 
 def _fmt(value: float) -> str:
-    return "—" if pd.isna(value) else f"{round(float(value)):,}".replace(",", "\u202f")
+    return format_int(value, lang)
 
 
 def _variant_label(vid: str) -> str:
-    return state.t(f"planning.variant.{vid}")
+    return t(f"planning.variant.{vid}", lang)
 
 
 # -- controls -------------------------------------------------------------------------------
@@ -73,13 +93,13 @@ def _variant_label(vid: str) -> str:
 c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
 with c1:
     cycle = st.selectbox(state.t("planning.cycle"), list(CYCLES), index=2, key="p_cycle",
-                         format_func=lambda c: state.t(f"cycle.{c}"))
+                         format_func=lambda c: t(f"cycle.{c}", lang))
 with c2:
     year = int(st.selectbox(state.t("planning.horizon"), list(planning.HORIZONS), index=1,
                             key="p_year"))
 with c3:
     measure = st.selectbox(state.t("planning.measure"), list(MEASURES), key="p_measure",
-                           format_func=lambda m: state.t(f"planning.measure.{m}"))
+                           format_func=lambda m: t(f"planning.measure.{m}", lang))
 with c4:
     variant_ids = [v.id for v in planning.VARIANTS]
     variant = st.selectbox(state.t("planning.variant"), variant_ids,
@@ -89,8 +109,10 @@ with c4:
 region = state.region()
 defaults = planning.default_options(region)
 with st.expander(state.t("planning.settings")):
-    norms = ", ".join(f"{state.t(f'cycle.{c}')} {defaults.norms.norm(c):g}" for c in CYCLES)
-    st.caption(state.t("planning.targets_note", rate=f"{defaults.targets['upper_secondary']:g}",
+    norms = ", ".join(f"{state.t(f'cycle.{c}')} {format_number(defaults.norms.norm(c), lang)}"
+                      for c in CYCLES)
+    st.caption(state.t("planning.targets_note",
+                       rate=format_number(defaults.targets["upper_secondary"], lang, 1),
                        norms=norms))
     cols = st.columns(len(CYCLES))
     targets: list[float] = []
@@ -133,12 +155,13 @@ lacking = {v: float(g["deficit"].clip(lower=0).sum()) for v, g in at.groupby("va
 here = at[at["variant"] == variant]
 st.info(state.t(
     "planning.headline", cycle=state.t(f"cycle.{cycle}"), year=year,
-    deficit=_fmt(lacking[variant]), communes=int((here["deficit"] > 0).sum()),
+    deficit=_fmt(lacking[variant]), communes=_fmt((here["deficit"] > 0).sum()),
     variant=_variant_label(variant), low=_fmt(min(lacking.values())),
     high=_fmt(max(lacking.values())),
 ))
 if cycle == "preschool":
     st.caption(state.t("planning.preschool_note"))
+components.provenance_note(cycle_schools(registry, cycle), lang)
 st.subheader(state.t("planning.variants_title"))
 metric_cols = st.columns(len(planning.VARIANTS))
 for col, v in zip(metric_cols, planning.VARIANTS, strict=True):
@@ -162,36 +185,47 @@ def _map_values() -> pd.Series:
     return g[measure].astype(float)
 
 
-def _build_map() -> Any:
+def _indicator() -> Any:
+    """The catalogue indicator of the map, its source written in the interface language."""
     catalogue_id = planning.indicator_id(measure, cycle, year)
     indicator = next(i for i in planning.INDICATORS if i.id == catalogue_id)
+    indicator = dataclasses.replace(indicator, source=state.t("provenance.catalogue.planning"))
     if variant != planning.CENTRAL_VARIANT:
-        suffix = f" — {_variant_label(variant)}"
         indicator = dataclasses.replace(
             indicator, id=f"{catalogue_id}_{variant}",
-            label={k: v + suffix for k, v in indicator.label.items()})
+            label={k: f"{v} — {t(f'planning.variant.{variant}', k)}"
+                   for k, v in indicator.label.items() if k in LANGS})
+    return indicator
+
+
+def _on_map_event() -> None:
+    click = mapview.current_events("planning_map").map_click
+    if isinstance(click, dict) and "lat" in click and "lon" in click:
+        st.session_state[CLICK_KEY] = (float(click["lon"]), float(click["lat"]))
+
+
+def _show_map() -> None:
+    indicator = _indicator()
     values = _map_values()
     shown[indicator.id] = values.reindex(shown["code"]).to_numpy()
     cls = classify(shown[indicator.id].to_numpy(float), "quantiles", 5,
                    higher_is_better=indicator.higher_is_better)
     ranks = web.region_rank(values)
-    overlays: list[web.Overlay] = []
+    layers: list[dict[str, Any]] = []
     if scenario.added:
         added = pd.DataFrame([vars(s) for s in scenario.added])
-        overlays.append(lambda m: web.add_points(m, added, lang, kind="scenario"))
-    return web.assemble_map(
-        lang, web.Choropleth(shown, indicator, cls, ranks=ranks, region_size=len(values)),
-        provinces=state.selected_provinces(selection), overlays=overlays,
-        tiles_url=state.tiles_url(),
+        layers.append(mapview.publish(
+            lambda: mapview.marked_points_layer(added, lang, kind="scenario"),
+            f"added|{lang}|{mapview.frame_key(added)}"))
+    mapview.show_map(
+        "planning_map",
+        web.Choropleth(shown, indicator, cls, ranks=ranks, region_size=len(values)),
+        layers=layers, height=560, click_mode="locate", on_event=_on_map_event,
     )
+    st.caption(state.t("planning.map_hint"))
 
 
-m = _guard(_build_map)
-if m is not None:
-    out = components.show_map(m, key="planning_map", height=560)
-    click = out.get("last_clicked") if isinstance(out, dict) else None
-    if isinstance(click, dict) and "lat" in click and "lng" in click:
-        st.session_state[CLICK_KEY] = (float(click["lng"]), float(click["lat"]))
+_guard(_show_map)
 
 tab_table, tab_curve, tab_scen = st.tabs([
     state.t("planning.tab.table"), state.t("planning.tab.curve"),
@@ -204,25 +238,34 @@ names = communes["name_ar" if lang == "ar" else "name_fr"]
 
 
 def _table_section() -> None:
-    wide = pd.DataFrame(index=pd.Index(codes, name="code"))
-    wide[state.t("planning.col.name")] = names.reindex(wide.index)
-    wide[state.t("planning.col.children_2024")] = base_kids.reindex(wide.index).round()
+    wide = pd.DataFrame({state.t("planning.col.name"): names.reindex(codes).to_numpy(),
+                         state.t("planning.col.code"): [str(c) for c in codes]},
+                        index=pd.Index(codes, name="code"))
+    counts = [state.t("planning.col.children_2024")]
+    wide[counts[0]] = base_kids.reindex(wide.index).round()
     first = at[at["variant"] == variant].set_index("code")
-    wide[state.t("planning.col.classrooms")] = first["classrooms"].reindex(wide.index)
+    counts.append(state.t("planning.col.classrooms"))
+    wide[counts[-1]] = first["classrooms"].reindex(wide.index)
     order = [variant, *[v.id for v in planning.VARIANTS if v.id != variant]]
     for vid in order:
         g = at[at["variant"] == vid].set_index("code").reindex(wide.index)
         lab = _variant_label(vid)
-        wide[state.t("planning.col.children", year=year, variant=lab)] = g["children"].round()
-        wide[state.t("planning.col.needed", variant=lab)] = g["classrooms_needed"]
-        wide[state.t("planning.col.deficit", variant=lab)] = g["deficit"]
-        wide[state.t("planning.col.new_schools", variant=lab)] = g["new_schools"]
-        wide[state.t("planning.col.extension", variant=lab)] = g["extension_classrooms"]
+        for key, column in (("planning.col.children", "children"),
+                            ("planning.col.needed", "classrooms_needed"),
+                            ("planning.col.deficit", "deficit"),
+                            ("planning.col.new_schools", "new_schools"),
+                            ("planning.col.extension", "extension_classrooms")):
+            header = state.t(key, year=year, variant=lab)
+            wide[header] = g[column].round()
+            counts.append(header)
     sort_col = state.t("planning.col.deficit", variant=_variant_label(variant))
-    wide = wide.sort_values(sort_col, ascending=False)
-    st.dataframe(wide, width="stretch")
+    wide = wide.sort_values(sort_col, ascending=False).reset_index(drop=True)
+    # numbers written in the interface language; sorting still uses the values
+    shown_table = wide[list(reversed(wide.columns))] if is_rtl(lang) else wide
+    st.dataframe(shown_table.style.format(formatters(lang, dict.fromkeys(counts, 0))),
+                 hide_index=True, width="stretch")
     st.caption(state.t("planning.table_note"))
-    st.download_button(state.t("planning.download"), to_csv(wide.reset_index()),
+    st.download_button(state.t("planning.download"), to_csv(wide),
                        file_name=f"planning_{cycle}_{year}_{variant}.csv", mime="text/csv")
 
 
@@ -232,24 +275,47 @@ with tab_table:
 # -- a commune's projection curve -----------------------------------------------------------
 
 
+def _chart(chart: alt.Chart) -> None:
+    """Show an Altair chart whose axes write numbers as the interface language does."""
+    st.altair_chart(chart.configure(locale=vega_locale(lang)), width="stretch")
+
+
 def _curve_section() -> None:
     pick = st.selectbox(state.t("planning.commune"), codes, key="p_commune",
                         format_func=lambda c: f"{names.get(c, c)} ({c})")
     g = rows[rows["code"] == pick]
-    curve = g.pivot_table(index="year", columns="variant", values="children")
-    curve = curve[[v.id for v in planning.VARIANTS]].rename(columns=_variant_label)
-    curve.index = curve.index.astype(str)
+    year_t, kids_t, var_t = (state.t("planning.year"), state.t("planning.children_axis"),
+                             state.t("planning.variant_legend"))
+    curve = pd.DataFrame({year_t: g["year"].astype(str).to_numpy(),
+                          kids_t: g["children"].round().to_numpy(),
+                          var_t: [_variant_label(v) for v in g["variant"]]})
     st.caption(state.t("planning.curve_caption", cycle=state.t(f"cycle.{cycle}")))
-    st.line_chart(curve.round(), x_label=state.t("planning.year"))
+    _chart(alt.Chart(curve).mark_line(point=True).encode(
+        x=alt.X(f"{year_t}:O", title=year_t, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{kids_t}:Q", title=kids_t, axis=alt.Axis(format=",d")),
+        color=alt.Color(f"{var_t}:N", title=var_t,
+                        sort=[_variant_label(v.id) for v in planning.VARIANTS]),
+        tooltip=[alt.Tooltip(f"{var_t}:N"), alt.Tooltip(f"{year_t}:O"),
+                 alt.Tooltip(f"{kids_t}:Q", format=",d")],
+    ))
     proj = _projection()
     k = proj.codes.index(pick)
     vi = [v.id for v in proj.variants].index(variant)
-    bands = pd.DataFrame(
-        {str(y): proj.bands[vi, j, k].round() for j, y in enumerate(proj.years)},
-        index=pd.Index(list(planning.BAND_LABELS), name=state.t("planning.band")))
-    st.caption(state.t("planning.bands_caption", year=", ".join(map(str, proj.years)),
-                       variant=_variant_label(variant)))
-    st.bar_chart(bands, stack=False)
+    band_t = state.t("planning.band")
+    bands = pd.DataFrame([
+        {band_t: label, year_t: str(y), kids_t: round(float(proj.bands[vi, j, k][b]))}
+        for j, y in enumerate(proj.years) for b, label in enumerate(planning.BAND_LABELS)])
+    st.caption(state.t("planning.bands_caption",
+                       year=", ".join(map(str, proj.years)), variant=_variant_label(variant)))
+    _chart(alt.Chart(bands).mark_bar().encode(
+        x=alt.X(f"{band_t}:N", title=band_t, sort=list(planning.BAND_LABELS),
+                axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset(f"{year_t}:N"),
+        y=alt.Y(f"{kids_t}:Q", title=kids_t, axis=alt.Axis(format=",d")),
+        color=alt.Color(f"{year_t}:N", title=year_t),
+        tooltip=[alt.Tooltip(f"{band_t}:N"), alt.Tooltip(f"{year_t}:N"),
+                 alt.Tooltip(f"{kids_t}:Q", format=",d")],
+    ))
 
 
 with tab_curve:
@@ -268,7 +334,7 @@ def _scenario_section() -> None:
     with s2:
         scen_cycle = st.selectbox(state.t("planning.cycle"), list(CYCLES), key="p_scen_cycle",
                                   index=list(CYCLES).index(cycle),
-                                  format_func=lambda c: state.t(f"cycle.{c}"))
+                                  format_func=lambda c: t(f"cycle.{c}", lang))
     with s3:
         seats = int(st.number_input(state.t("planning.seats"), min_value=0, max_value=5000,
                                     step=40, value=0, key="p_scen_seats"))
@@ -289,8 +355,12 @@ def _scenario_section() -> None:
         if scenario.added and st.button(state.t("planning.clear"), key="p_scen_clear"):
             st.session_state[SCENARIO_KEY] = Scenario((), scenario.closed, scenario.name)
             st.rerun()
+    click = st.session_state.get(CLICK_KEY)
+    if click is not None:
+        st.caption(state.t("planning.clicked", lon=format_number(click[0], lang, 4),
+                           lat=format_number(click[1], lang, 4)))
     if scenario.added:
-        st.success(state.t("planning.planned", n=len(scenario.added)))
+        st.success(state.t("planning.planned", n=format_int(len(scenario.added), lang)))
 
 
 with tab_scen:
