@@ -1,4 +1,9 @@
-"""``python -m mapping serve-api``: read-only OGC API – Features over the published registry."""
+"""``python -m mapping serve-api``: read-only OGC API – Features over the published registry.
+
+On PostGIS the schools are read live (a publish shows without restarting); on
+the GeoPackage store a snapshot is refreshed when the store changes. See
+:mod:`mapping.exchange.api`.
+"""
 
 from __future__ import annotations
 
@@ -17,19 +22,22 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--host", default="127.0.0.1", help="listen address (default loopback)")
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--folder", type=Path, default=None,
-                   help="where to write the configuration and data snapshot (default: temp)")
+                   help="where to write the configuration (and the GeoPackage snapshot); "
+                   "default: a new temporary folder")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Snapshot the published registry, then serve it until interrupted."""
+    """Prepare the collections (PostGIS view or GeoPackage snapshot), then serve them."""
     from mapping.datasets import load_communes
     from mapping.exchange.api import build_site, serve
     from mapping.store import open_store
 
-    registry = open_store(args.database).current_registry()
+    store = open_store(args.database)
     folder = args.folder or Path(tempfile.mkdtemp(prefix="carte-ogcapi-"))
-    site = build_site(folder, registry, load_communes(), host=args.host, port=args.port)
-    print(f"OGC API - Features at {site.url} ({len(registry)} schools)", flush=True)
+    site = build_site(folder, store, load_communes(), host=args.host, port=args.port)
+    how = ("live from PostGIS" if site.snapshot is None
+           else "GeoPackage snapshot, refreshed when the store changes")
+    print(f"OGC API - Features at {site.url} ({how})", flush=True)
     serve(site, args.host, args.port)
     return 0

@@ -11,6 +11,7 @@ import pytest
 from mapping.datasets import Region
 from mapping.exchange import export_aref, export_hcp
 from mapping.registry import load_default_registry
+from tests.services.postgis import postgis_cluster, postgis_url  # noqa: F401
 
 CREATED = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
