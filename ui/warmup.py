@@ -7,15 +7,25 @@ runs ``app.py`` once in a session of its own, which imports the libraries and fi
 the process-wide caches (region, commune table, web geometry, the map component's
 files). The first person to open the map then waits for their page, not for the
 process's start-up. ``make run`` and the systemd unit run it beside the server.
+
+:func:`preload` imports, in a background thread, the libraries a page imports only
+when first used and that take seconds to import (spopt for "best sites"); app.py
+starts it once per process.
 """
 
 from __future__ import annotations
 
+import importlib
+import logging
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 
+LOG = logging.getLogger("carte_scolaire.warmup")
+#: Imported lazily by the pages, slow to import: spopt (best sites, about 2.5 s here).
+LAZY_MODULES = ("spopt.locate",)
 #: Seconds to wait for the server to answer, then for the warming run.
 START_TIMEOUT_S = 120.0
 RUN_TIMEOUT_S = 300.0
@@ -70,6 +80,24 @@ def warm(port: int, host: str = "127.0.0.1", base_path: str = "",
     if status != 200:
         raise RuntimeError(f"the warming run of {root} answered HTTP {status}")
     return time.monotonic() - t0
+
+
+def preload(modules: tuple[str, ...] = LAZY_MODULES) -> threading.Thread:
+    """Import *modules* in a daemon thread; return the started thread.
+
+    A module that fails to import is logged and skipped: the page that needs it
+    reports the failure when it imports it itself.
+    """
+    def run() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:
+                LOG.exception("preloading %s failed", name)
+
+    thread = threading.Thread(target=run, name="carte-scolaire-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 def main(argv: list[str] | None = None) -> int:
