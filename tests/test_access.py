@@ -291,5 +291,30 @@ def test_page_runs_without_error() -> None:
         added=(AddedSchool(-8.3, 31.2, "lower_secondary", 300, "<b>x</b>"),))
     at.run()
     assert not at.exception and not at.error
-    assert "58.4" in at.info[0].value  # region-wide headline, collège, 5 km
+    assert "58,4\u202f%" in at.info[0].value  # region-wide headline, collège, 5 km, French
     assert len(at.tabs) == 4
+    # every result computed from the registry says how many of its schools are inferred;
+    # the embedded demonstration schools are off by default, so none is fictitious
+    notes = [w.value for w in at.warning if "déduits du recensement" in w.value]
+    assert len(notes) >= 2
+    assert all("0,0\u202f% de sites fictifs" in n for n in notes)
+    # tables: names and codes in their own columns, numbers kept for sorting
+    official = at.dataframe[0].value
+    assert list(official.columns[:2]) == ["Commune", "Code"]
+    assert official["Code"].str.match(r"^07\.\d{3}\.").all() and official["Code"].is_unique
+    changed = at.dataframe[1].value
+    assert {"Douar", "Commune", "Code commune"} <= set(changed.columns)
+
+
+@pytest.mark.slow
+def test_page_counts_demonstration_schools_only_when_turned_on() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../ui/pages/access.py", default_timeout=180)
+    at.session_state["show_demo"] = True
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception and not at.error
+    notes = [w.value for w in at.warning if "inferred from the census" in w.value]
+    assert notes and "0.0% fictitious" not in notes[0]
+    assert "58.4%" in at.info[0].value

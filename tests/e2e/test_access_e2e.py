@@ -43,10 +43,24 @@ def test_add_a_college_on_the_map_then_suggest_three_sites(page: Any, app_url: s
     metric.wait_for(timeout=TIMEOUT)
     value = page.locator("[data-testid='stMetric']").filter(has=metric)
     assert re.search(r"\d", value.inner_text())
+    # the result says what its schools are: inferred sites, no demonstration ones by default
+    note = page.get_by_text(re.compile(r"Calculé sur [\d\u202f]+ établissements"))
+    assert note.count() >= 2
+    assert "0,0\u202f% de sites fictifs" in note.first.inner_text()
+    # the mean distance is written the French way
+    mean = page.locator("[data-testid='stMetric']").filter(
+        has=page.get_by_text("Distance moyenne calculée"))
+    assert re.search(r"\d+,\d{2}\u00a0km", mean.inner_text())
+    # school symbols explained on the map: the legend lists the provenance marks
+    legend = frame.locator(".cs-legend").filter(has_text="Site déduit du recensement")
+    assert legend.count() == 1
+    assert frame.locator(".cs-demo").count() == 0
+    assert "hatched:" in (frame.locator("canvas.cs-points[data-layer='schools']")
+                          .get_attribute("data-marks") or "")
 
     page.get_by_role("tab", name="Sites suggérés").click()
     page.get_by_role("button", name="Suggérer des sites").click()
-    page.get_by_text(re.compile(r"Résolu en [\d.]+ s")).wait_for(timeout=TIMEOUT)
+    page.get_by_text(re.compile(r"Résolu en [\d,]+ s")).wait_for(timeout=TIMEOUT)
     # the ranked sites are listed, best first
     assert page.get_by_text("Sites suggérés").count() >= 1
     assert not dialogs

@@ -14,6 +14,8 @@ from mapping.access import scenarios, siting
 from mapping.access.scenarios import AddedSchool, Scenario
 from mapping.classify import classify
 from mapping.exports import to_csv
+from mapping.numbers import format_int, format_km, format_number, format_percent, formatters
+from mapping.provenance import without_demo
 from mapping.settings import REGION_BOUNDS
 from ui import components, state
 from ui.mapview import render as mapview
@@ -44,9 +46,16 @@ def _agreement(key: str, cycle: str, _registry: gpd.GeoDataFrame
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def _baseline(key: str, cycle: str, _registry: gpd.GeoDataFrame) -> scenarios.Baseline:
+    """Distances and supply of the registry before any scenario (one per registry and cycle)."""
+    return scenarios.baseline(state.region(), _registry, cycle)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def _evaluate(key: str, cycle: str, threshold: float, _registry: gpd.GeoDataFrame,
               _scenario: Scenario) -> scenarios.ScenarioResult:
-    return scenarios.evaluate(state.region(), _registry, _scenario, cycle, threshold)
+    base = _baseline(key.partition("|")[0], cycle, _registry)
+    return scenarios.evaluate(state.region(), _registry, _scenario, cycle, threshold, base=base)
 
 
 def _scenario() -> Scenario:
@@ -54,12 +63,42 @@ def _scenario() -> Scenario:
     return scen if isinstance(scen, Scenario) else Scenario()
 
 
+def _page_registry() -> gpd.GeoDataFrame:
+    """The registry the page draws and computes on: without the embedded demonstration
+    schools unless the user turned them on (as every map of the app)."""
+    reg = state.registry()
+    if st.session_state.get("show_demo"):
+        return reg
+    shown = without_demo(reg)
+    if len(shown) == len(reg):
+        return reg
+    shown.attrs = {**reg.attrs, "key": f"{reg.attrs.get('key', state.registry_label())}-demo"}
+    return shown
+
+
 def _fmt_int(value: float) -> str:
-    return "—" if pd.isna(value) else f"{round(float(value)):,}".replace(",", "\u202f")
+    return format_int(value, lang)
 
 
 def _fmt_pct(value: float) -> str:
-    return "—" if pd.isna(value) else f"{100 * float(value):.1f} %"
+    return format_percent(value, lang, share=True)
+
+
+def _num(value: float) -> str:
+    """A threshold or any short number: no needless decimals (``5``, ``2,5``)."""
+    f = float(value)
+    return format_number(f, lang, 0 if f.is_integer() else 1)
+
+
+def _table(frame: pd.DataFrame, decimals: dict[str, int], units: dict[str, str]) -> None:
+    """A table written by locale (values stay numbers for sorting), no row index."""
+    st.dataframe(frame.style.format(formatters(lang, decimals, units)), width="stretch",
+                 hide_index=True)
+
+
+def _note(schools: pd.DataFrame) -> None:
+    """The provenance warning next to a result computed from *schools*."""
+    components.provenance_note(schools, lang)
 
 
 # -- controls -------------------------------------------------------------------------------
@@ -102,7 +141,7 @@ with_fig = sel["population_with_figure"].sum()
 beyond = sel["population_beyond"].sum()
 st.info(state.t(
     "access.headline", share=_fmt_pct(beyond / with_fig if with_fig else float("nan")),
-    km=f"{threshold:g}", cycle=state.t(f"cycle.{cycle}"), people=_fmt_int(beyond),
+    km=_num(threshold), cycle=state.t(f"cycle.{cycle}"), people=_fmt_int(beyond),
     children=_fmt_int(sel["under15_beyond"].sum()),
 ))
 st.caption(state.t("access.no_figure_note", people=_fmt_int(sel["population_no_figure"].sum()),
@@ -110,7 +149,8 @@ st.caption(state.t("access.no_figure_note", people=_fmt_int(sel["population_no_f
 
 # -- map ------------------------------------------------------------------------------------
 
-registry = state.registry()
+registry = _page_registry()
+cycle_schools = access.cycle_schools(registry, cycle)
 scenario = _scenario()
 result: scenarios.ScenarioResult | None = None
 if not scenario.is_empty:
@@ -137,7 +177,7 @@ def _show_map() -> None:
     cls = _classes(f"{indicator.id}|{','.join(codes)}|{mapview.array_key(values)}", values,
                    indicator.higher_is_better)
     ranks = pd.Series(web.region_rank(values_all).to_numpy(), index=official.index)
-    schools = access.cycle_schools(registry, cycle)
+    schools = cycle_schools
     schools = schools[schools["commune_code"].isin(codes)] if "commune_code" in schools else schools
     layers: list[dict[str, Any]] = []
     legends: list[mapview.LegendBox] = []
@@ -165,7 +205,7 @@ def _show_map() -> None:
         "access_map",
         web.Choropleth(shown, indicator, cls, ranks=ranks,
                        region_size=int(values_all.notna().sum())),
-        schools=schools, schools_legend=False, layers=layers, legends=legends, height=600,
+        schools=schools, layers=layers, legends=legends, height=600,
         click_mode="locate", on_event=_on_map_event,
     )
     st.caption(state.t("access.map_hint"))
@@ -173,7 +213,7 @@ def _show_map() -> None:
 
 _guard(_show_map)
 
-components.provenance_note(access.cycle_schools(registry, cycle), lang)
+_note(cycle_schools)
 tab_table, tab_agree, tab_scen, tab_site = st.tabs([
     state.t("access.tab.table"), state.t("access.tab.agreement"),
     state.t("access.tab.scenario"), state.t("access.tab.siting"),
@@ -186,31 +226,45 @@ COLUMNS = ["mean_km", "mean_km_under15", "population", "population_with_figure",
            "under15_beyond", "share_under15_beyond"]
 
 
+#: Decimals and unit of each column of the official-access table.
+_COLUMN_FORMAT = {
+    "mean_km": (1, "km"), "mean_km_under15": (1, "km"), "population": (0, ""),
+    "population_with_figure": (0, ""), "population_no_figure": (0, ""),
+    "douars_no_figure": (0, ""), "population_beyond": (0, ""), "share_beyond": (1, "%"),
+    "under15_beyond": (0, ""), "share_under15_beyond": (1, "%"),
+}
+
+
 def _table_section() -> None:
     level = st.radio(state.t("access.level"), ["commune", "province"], horizontal=True,
                      key="a_level", format_func=lambda v: state.t(f"access.level.{v}"))
     communes = state.region().communes.set_index("code")
+    name_col = "name_ar" if lang == "ar" else "name_fr"
     if level == "commune":
         tab = official.loc[codes, COLUMNS].copy()
-        names = communes["name_ar" if lang == "ar" else "name_fr"]
-        tab.insert(0, "name", names.reindex(tab.index))
+        tab.insert(0, "name", communes[name_col].reindex(tab.index))
         reason = official.loc[codes, "reason"].map(
             lambda r: state.t(f"access.reason.{r}") if isinstance(r, str) else "")
         tab["reason"] = reason
+        name_label = state.t("access.col.commune")
     else:
         prov = _official(cycle, threshold, "province")
         keep = sorted(set(communes.loc[codes, "province_code"]))
         tab = prov.loc[keep, COLUMNS].copy()
         pnames = state.region().provinces.set_index("province_code")
-        tab.insert(0, "name", pnames["name_ar" if lang == "ar" else "name_fr"].reindex(tab.index))
+        tab.insert(0, "name", pnames[name_col].reindex(tab.index))
+        name_label = state.t("access.col.province")
+    tab.insert(1, "code", [str(c) for c in tab.index])
     for col in ("share_beyond", "share_under15_beyond"):
         tab[col] = tab[col] * 100
-    labels = {c: state.t(f"access.col.{c}", km=f"{threshold:g}") for c in tab.columns}
-    st.dataframe(tab.rename(columns=labels), width="stretch",
-                 column_config={labels[c]: st.column_config.NumberColumn(format="%.1f")
-                                for c in ("mean_km", "mean_km_under15", "share_beyond",
-                                          "share_under15_beyond")})
-    st.download_button(state.t("access.download"), to_csv(tab.reset_index()),
+    labels = {c: state.t(f"access.col.{c}", km=_num(threshold)) for c in tab.columns}
+    labels.update(name=name_label, code=state.t("access.col.code"))
+    shown_tab = tab.rename(columns=labels)
+    _table(shown_tab, {labels[c]: d for c, (d, _u) in _COLUMN_FORMAT.items()},
+           {labels[c]: u for c, (_d, u) in _COLUMN_FORMAT.items() if u})
+    rounded = shown_tab.round({labels[c]: max(d, 2) if d else 0
+                               for c, (d, _u) in _COLUMN_FORMAT.items()})
+    st.download_button(state.t("access.download"), to_csv(rounded),
                        file_name=f"access_{cycle}_{level}.csv", mime="text/csv")
     st.caption(state.t("access.table_note"))
 
@@ -229,13 +283,16 @@ def _agreement_section() -> None:
         st.warning(state.t("access.agreement.none", registry=state.registry_label(),
                            cycle=state.t(f"cycle.{cycle}")))
         return
+    _note(cycle_schools)
     a, b, c = st.columns(3)
     a.metric(state.t("access.agreement.douars"), _fmt_int(summary["douars"]))
-    b.metric(state.t("access.agreement.median"), f"{summary['median_abs_difference_km']:.2f} km")
-    c.metric(state.t("access.agreement.rho"), f"{summary['spearman_rho']:.2f}")
+    b.metric(state.t("access.agreement.median"),
+             format_km(summary["median_abs_difference_km"], lang, 2))
+    c.metric(state.t("access.agreement.rho"), format_number(summary["spearman_rho"], lang, 2))
+    bias = float(summary["median_difference_km"])
     st.caption(state.t("access.agreement.detail", registry=state.registry_label(),
                        schools=_fmt_int(summary["schools"]),
-                       bias=f"{summary['median_difference_km']:+.2f}"))
+                       bias=("+" if bias > 0 else "") + format_number(bias, lang, 2)))
     sel_table = table[table["commune_code"].isin(codes)]
     st.scatter_chart(sel_table, x="official_km", y="computed_km", height=280)
 
@@ -278,7 +335,9 @@ def _scenario_section() -> None:
         ids = ids[ids["commune_code"].isin(codes)]
     if len(ids):
         options = ids["school_id"].astype(str).tolist()
-        names = dict(zip(options, ids.get("name_fr", ids["school_id"]).astype(str), strict=True))
+        first = "name_ar" if lang == "ar" else "name_fr"
+        label = ids[first] if first in ids else ids["school_id"]
+        names = dict(zip(options, label.fillna("").astype(str), strict=True))
         g1, g2 = st.columns([3, 1])
         to_close = g1.selectbox(state.t("access.scenario.close"), options, index=None,
                                 placeholder=state.t("access.scenario.close_placeholder"),
@@ -287,34 +346,73 @@ def _scenario_section() -> None:
             st.session_state[SCENARIO_KEY] = scen.with_closed(str(to_close))
             st.rerun()
     if not scen.is_empty:
-        st.write(state.t("access.scenario.current", added=len(scen.added),
-                         closed=len(scen.closed)))
+        st.write(state.t("access.scenario.current", added=_fmt_int(len(scen.added)),
+                         closed=_fmt_int(len(scen.closed))))
         if st.button(state.t("access.scenario.reset")):
             st.session_state[SCENARIO_KEY] = Scenario()
             st.rerun()
     if result is not None:
-        s = result.summary
-        m1, m2, m3, m4 = st.columns(4)
-        m1.metric(state.t("access.scenario.within", km=f"{threshold:g}"),
-                  _fmt_int(s["population_within_after"]),
-                  delta=_fmt_int(s["population_within_after"] - s["population_within_before"]))
-        m2.metric(state.t("access.scenario.children_newly", km=f"{threshold:g}"),
-                  _fmt_int(s["under15_newly_within"]))
-        m3.metric(state.t("access.scenario.mean"), f"{s['mean_km_after']:.2f} km",
-                  delta=f"{s['mean_km_after'] - s['mean_km_before']:+.2f} km",
-                  delta_color="inverse")
-        m4.metric(state.t("access.scenario.changed"), _fmt_int(s["douars_changed"]))
-        changed = result.changed.join(state.region().douars[["name_ar"]])
-        st.dataframe(changed[["name_ar", "commune_code", "population", "before_km", "after_km"]]
-                     .rename(columns=lambda c: state.t(f"access.col.{c}", km=f"{threshold:g}")),
-                     width="stretch")
-        if result.supply is not None and len(result.supply):
-            st.caption(state.t("access.scenario.supply"))
-            supply = result.supply.copy()
-            supply.columns = [f"{a} · {b}" for a, b in supply.columns]
-            st.dataframe(supply, width="stretch")
-        elif result.supply is None:
-            st.caption(state.t("access.scenario.supply_unavailable"))
+        _scenario_result(result)
+    _scenario_files(scen)
+
+
+def _signed(text: str, value: float) -> str:
+    return ("+" if value > 0 else "") + text
+
+
+def _scenario_result(result: scenarios.ScenarioResult) -> None:
+    """Totals, douars that change class and supply per commune, written by locale."""
+    _note(cycle_schools)
+    s = result.summary
+    km = _num(threshold)
+    m1, m2, m3, m4 = st.columns(4)
+    gained = s["population_within_after"] - s["population_within_before"]
+    m1.metric(state.t("access.scenario.within", km=km), _fmt_int(s["population_within_after"]),
+              delta=_signed(_fmt_int(gained), gained))
+    m2.metric(state.t("access.scenario.children_newly", km=km),
+              _fmt_int(s["under15_newly_within"]))
+    moved = s["mean_km_after"] - s["mean_km_before"]
+    m3.metric(state.t("access.scenario.mean"), format_km(s["mean_km_after"], lang, 2),
+              delta=_signed(format_km(moved, lang, 2), moved), delta_color="inverse")
+    m4.metric(state.t("access.scenario.changed"), _fmt_int(s["douars_changed"]))
+    region = state.region()
+    communes = region.communes.set_index("code")["name_ar" if lang == "ar" else "name_fr"]
+    douars = region.douars
+    changed = result.changed
+    table = pd.DataFrame({
+        "name_ar": douars.loc[changed.index, "name_ar"].to_numpy(),
+        "commune": communes.reindex(changed["commune_code"]).to_numpy(),
+        "commune_code": changed["commune_code"].astype(str).to_numpy(),
+        "population": changed["population"].to_numpy(float),
+        "before_km": changed["before_km"].to_numpy(float),
+        "after_km": changed["after_km"].to_numpy(float),
+    })
+    if lang != "ar" and "location_name" in douars:
+        table.insert(1, "name_latin", douars.loc[changed.index, "location_name"].fillna("")
+                     .to_numpy())
+    labels = {c: state.t(f"access.col.{c}", km=km) for c in table.columns}
+    _table(table.rename(columns=labels),
+           {labels["population"]: 0, labels["before_km"]: 1, labels["after_km"]: 1},
+           {labels["before_km"]: "km", labels["after_km"]: "km"})
+    if result.supply is not None and len(result.supply):
+        st.caption(state.t("access.scenario.supply"))
+        supply = result.supply
+        out = pd.DataFrame({"commune": communes.reindex(supply.index).to_numpy(),
+                            "commune_code": [str(c) for c in supply.index]})
+        decimals: dict[str, int] = {}
+        for when, col in supply.columns:
+            label = f"{state.t(f'access.col.{col}')} · {state.t(f'access.col.{when}')}"
+            out[label] = supply[(when, col)].to_numpy(float)
+            decimals[label] = 1 if col == "seats_per_100" else 0
+        _table(out.rename(columns={"commune": state.t("access.col.commune"),
+                                   "commune_code": state.t("access.col.commune_code")}),
+               decimals, {})
+    elif result.supply is None:
+        st.caption(state.t("access.scenario.supply_unavailable"))
+
+
+def _scenario_files(scen: Scenario) -> None:
+    """Save the scenario, or load one."""
     s1, s2 = st.columns(2)
     s1.download_button(state.t("access.scenario.save"), scenarios.dumps(scen).encode("utf-8"),
                        file_name="scenario.json", mime="application/json",
@@ -324,8 +422,8 @@ def _scenario_section() -> None:
         loaded = scenarios.loads(upload.getvalue(), source=upload.name)
         st.session_state[SCENARIO_KEY] = loaded
         st.session_state["a_loaded"] = upload.file_id
-        st.success(state.t("access.scenario.loaded", added=len(loaded.added),
-                           closed=len(loaded.closed)))
+        st.success(state.t("access.scenario.loaded", added=_fmt_int(len(loaded.added)),
+                           closed=_fmt_int(len(loaded.closed))))
         st.rerun()
 
 
@@ -336,7 +434,7 @@ with tab_scen:
 
 
 def _siting_section() -> None:
-    st.caption(state.t("access.siting.intro", km=f"{threshold:g}", cycle=state.t(
+    st.caption(state.t("access.siting.intro", km=_num(threshold), cycle=state.t(
         f"cycle.{cycle}")))
     provinces = state.region().provinces
     name_col = "name_ar" if lang == "ar" else "name_fr"
@@ -361,14 +459,31 @@ def _siting_section() -> None:
         if res.empty:
             st.info(state.t("access.siting.none"))
             return
-        st.caption(state.t("access.siting.done", seconds=f"{res.attrs.get('seconds', 0):.1f}",
+        st.caption(state.t("access.siting.done",
+                           seconds=format_number(res.attrs.get("seconds", 0), lang, 1),
                            demand=_fmt_int(res.attrs.get("demand_douars", 0)),
                            candidates=_fmt_int(res.attrs.get("candidates", 0))))
-        cols = ["rank", "lon", "lat", "commune_code", "name_ar", "under15_covered",
-                "population_covered", "douars_covered", "under15_estimated_share"]
-        st.dataframe(res[cols].rename(columns=lambda c: state.t(f"access.col.{c}",
-                                                                km=f"{threshold:g}")),
-                     width="stretch", hide_index=True)
+        _note(cycle_schools)
+        communes = state.region().communes.set_index("code")[name_col]
+        table = pd.DataFrame({
+            "rank": res["rank"].astype(int).to_numpy(),
+            "commune": communes.reindex(res["commune_code"].astype(str)).to_numpy(),
+            "commune_code": res["commune_code"].astype(str).to_numpy(),
+            "name_ar": res["name_ar"].fillna("").astype(str).to_numpy(),
+            "lon": res["lon"].to_numpy(float), "lat": res["lat"].to_numpy(float),
+            "under15_covered": res["under15_covered"].to_numpy(float),
+            "population_covered": res["population_covered"].to_numpy(float),
+            "douars_covered": res["douars_covered"].to_numpy(float),
+            "under15_estimated_share": 100 * res["under15_estimated_share"].to_numpy(float),
+        })
+        km = _num(threshold)
+        labels = {c: state.t(f"access.col.{c}", km=km) for c in table.columns}
+        coords = {labels["lon"]: "{:.5f}", labels["lat"]: "{:.5f}"}
+        styler = table.rename(columns=labels).style.format(formatters(lang, {
+            labels["under15_covered"]: 0, labels["population_covered"]: 0,
+            labels["douars_covered"]: 0, labels["under15_estimated_share"]: 1},
+            {labels["under15_estimated_share"]: "%"})).format(coords)
+        st.dataframe(styler, width="stretch", hide_index=True)
         if st.button(state.t("access.siting.to_scenario")):
             scen = _scenario()
             for row in res.itertuples(index=False):
