@@ -52,7 +52,14 @@ AXE := .cache/axe/node_modules/axe-core/axe.min.js
 $(AXE): | system-deps
 	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
 
-test: system-deps $(VENV)/.dev $(AXE)  ## install, then run lint, types and the whole test suite
+# The OpenID Connect provider of the sign-in test: pinned npm packages, installed in a git-ignored folder.
+OIDC := .cache/oidc/.installed
+$(OIDC): tests/services/oidc/package.json tests/services/oidc/package-lock.json | system-deps
+	mkdir -p .cache/oidc && cp tests/services/oidc/package.json tests/services/oidc/package-lock.json .cache/oidc/
+	npm ci --silent --no-audit --no-fund --prefix .cache/oidc
+	touch $@
+
+test: system-deps $(VENV)/.dev $(AXE) $(OIDC)  ## install, then run lint, types and the whole test suite
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest

@@ -2,9 +2,11 @@
 
 When ``.streamlit/secrets.toml`` has an ``[auth]`` section (Streamlit's
 OpenID Connect settings), the sidebar offers ``st.login``; the provider's
-e-mail claim is matched with an account of that name for its role (otherwise
-a viewer). Without it, the sidebar shows the local form, checked against the
-accounts of the school database (:mod:`mapping.auth`).
+e-mail claim, unless marked unverified, is matched with an account of that
+name for its role (otherwise a viewer; :mod:`mapping.auth.oidc`), and the
+sign-out button calls ``st.logout``, which also ends the provider's session.
+Without it, the sidebar shows the local form, checked against the accounts of
+the school database (:mod:`mapping.auth`).
 
 The session token is kept in ``st.session_state`` and, across page loads, in
 the ``carte_session`` cookie (``SameSite=Strict``, ``Secure`` over HTTPS, 12
@@ -26,10 +28,11 @@ from typing import Any, Final
 import streamlit as st
 from sqlalchemy import Engine
 
-from mapping.auth import SESSION_TTL_S, SignInFailed, SignInThrottled, external_actor, session_actor
+from mapping.auth import SESSION_TTL_S, SignInFailed, SignInThrottled, session_actor
 from mapping.auth import sign_in as _sign_in
 from mapping.auth import sign_out as _sign_out
 from mapping.auth.config import view_needs_account
+from mapping.auth.oidc import claims_actor
 from mapping.errors import MappingError
 from mapping.roles import MIN_ROLE, Action, Actor
 from ui import state
@@ -103,11 +106,8 @@ def actor() -> Actor | None:
     eng = engine()
     if oidc_configured():
         user: Any = st.user
-        if getattr(user, "is_logged_in", False):
-            identity = str(getattr(user, "email", None) or getattr(user, "sub", None) or "")
-            if eng is None:
-                return Actor(identity, "viewer")
-            return external_actor(eng, identity)
+        if user.get("is_logged_in"):
+            return claims_actor(eng, dict(user))
         return None
     if eng is None:
         return None
@@ -190,9 +190,12 @@ def sign_in_panel() -> Actor | None:
             eng = engine()
             if token and eng is not None:
                 _sign_out(eng, str(token))
-            st.session_state["auth_cookie"] = ""
             if oidc_configured():
+                # st.logout() queues the browser's redirect to the provider's sign-out;
+                # st.rerun() would drop it from the queue, st.stop() lets it through
                 st.logout()
+                st.stop()
+            st.session_state["auth_cookie"] = ""
             st.rerun()
         return who
     with box.expander(state.t("auth.title"), expanded=view_needs_account()):

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Final
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 
 from mapping.auth.models import ACCOUNTS, AUTH_SESSIONS
 from mapping.auth.passwords import verify_password
@@ -137,17 +137,24 @@ def external_actor(engine: Engine, identity: str) -> Actor:
     Parameters
     ----------
     identity
-        The identity the provider vouches for (its e-mail claim).
+        The identity the provider vouches for (its verified e-mail claim; see
+        :func:`mapping.auth.oidc.claims_actor`).
 
     Returns
     -------
     Actor
         The role of the account of that name if it exists and is enabled;
         otherwise a viewer (an administrator grants more with ``accounts add``).
+        Names are matched exactly, else regardless of case when only one
+        account matches that way (providers do not keep an e-mail's case);
+        the actor then carries the account's own name.
     """
     with engine.connect() as conn:
-        row = conn.execute(select(ACCOUNTS).where(ACCOUNTS.c.name == identity)).first()
-    role: Role = "viewer"
-    if row is not None and not row.disabled and row.role in ROLES:
-        role = row.role
-    return Actor(identity, role)
+        rows = conn.execute(select(ACCOUNTS)
+                            .where(func.lower(ACCOUNTS.c.name) == identity.lower())).all()
+    exact = [r for r in rows if r.name == identity]
+    row = exact[0] if exact else (rows[0] if len(rows) == 1 else None)
+    if row is None or row.disabled or row.role not in ROLES:
+        return Actor(identity, "viewer")
+    role: Role = row.role
+    return Actor(str(row.name), role)

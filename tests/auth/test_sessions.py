@@ -81,3 +81,19 @@ def test_oidc_identity_gets_its_account_role_or_viewer(editor: Engine) -> None:
                                                                   "viewer")
     with pytest.raises(SignInFailed):  # an OpenID-only account has no local password
         sign_in(editor, "planner@aref.ma", "", client="10.0.0.1")
+
+
+def test_oidc_identity_matches_an_account_whatever_the_case(editor: Engine) -> None:
+    add_account(editor, "Planner@AREF.ma", "editor", None, actor=SYSTEM)
+    # the provider's case differs: the account is found, and named as it was created
+    assert external_actor(editor, "planner@aref.ma") == Actor("Planner@AREF.ma", "editor")
+    add_account(editor, "planner@aref.ma", "viewer", None, actor=SYSTEM)
+    assert external_actor(editor, "planner@aref.ma") == Actor("planner@aref.ma", "viewer")
+    # two accounts differing only by case: no guess, a viewer
+    assert external_actor(editor, "PLANNER@aref.ma") == Actor("PLANNER@aref.ma", "viewer")
+
+
+def test_a_disabled_account_signed_in_by_the_provider_is_a_viewer(editor: Engine) -> None:
+    add_account(editor, "planner@aref.ma", "admin", None, actor=SYSTEM)
+    disable_account(editor, "planner@aref.ma", actor=SYSTEM)
+    assert external_actor(editor, "planner@aref.ma") == Actor("planner@aref.ma", "viewer")

@@ -1,0 +1,204 @@
+"""Sign-in through a real OpenID Connect provider with ``st.login``, in Chromium.
+
+The provider is panva's certified ``oidc-provider`` on loopback
+(:mod:`tests.services.oidc_provider`). The app is a ``streamlit run app.py``
+whose working folder holds the ``.streamlit/secrets.toml`` written here, the
+way an academy configures it (deploy/README.md). Its database is a fresh
+GeoPackage with one editor account named after an e-mail address: the
+provider's e-mail claim picks the account's role; any other e-mail is a viewer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from benchmarks.server import free_port, stop_process
+from mapping.settings import PROJECT_ROOT
+from mapping.store.models import SCHOOL_CHANGES
+from tests.e2e.conftest import NON_LOCAL
+from tests.services.oidc_provider import Provider, oidc_provider
+
+pytestmark = pytest.mark.e2e
+
+EDITOR = "amina.editrice@academie-ms.example"
+STRANGER = "visiteur@exemple.example"
+WAIT_MS = 120_000
+SIGN_IN_OIDC = "Se connecter avec le compte de l'académie"
+SCHOOLS_TITLE = "Écoles : ajout, modification, historique"
+
+
+@dataclass(frozen=True)
+class OidcApp:
+    """The app configured for the provider, and its database."""
+
+    url: str
+    database_url: str
+    provider: Provider
+
+
+def secrets_toml(app_url: str, provider: Provider) -> str:
+    """The ``[auth]`` section of ``.streamlit/secrets.toml`` for *provider*."""
+    return (
+        "[auth]\n"
+        f'redirect_uri = "{app_url}/oauth2callback"\n'
+        f'cookie_secret = "{secrets.token_hex(32)}"\n'
+        f'client_id = "{provider.client_id}"\n'
+        f'client_secret = "{provider.client_secret}"\n'
+        f'server_metadata_url = "{provider.metadata_url}"\n'
+        # the provider knows the prompts "login" and "consent", not Streamlit's
+        # default "select_account"
+        'client_kwargs = { prompt = "login" }\n'
+    )
+
+
+@contextlib.contextmanager
+def _streamlit(workdir: Path, port: int, env: dict[str, str],
+               timeout_s: float = 180.0) -> Iterator[None]:
+    """``streamlit run app.py`` from *workdir* (where it reads ``.streamlit/secrets.toml``)."""
+    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+           "--server.headless", "true", "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, cwd=str(workdir), env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
+        try:
+            started = time.monotonic()
+            while True:
+                if proc.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"streamlit exited with code {proc.returncode}: "
+                                       f"{log.read().decode(errors='replace')[-2000:]}")
+                try:
+                    health = f"http://127.0.0.1:{port}/_stcore/health"
+                    with urllib.request.urlopen(health, timeout=2) as resp:
+                        if resp.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() - started > timeout_s:
+                    raise RuntimeError(f"streamlit did not answer on port {port}")
+                time.sleep(0.3)
+            yield
+        finally:
+            stop_process(proc)
+
+
+@pytest.fixture(scope="module")
+def oidc_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcApp]:
+    """The provider, then the app with an ``[auth]`` secrets file and one editor account."""
+    root = tmp_path_factory.mktemp("oidc")
+    store, workdir = root / "store", root / "app"
+    (workdir / ".streamlit").mkdir(parents=True)
+    store.mkdir()
+    database_url = f"sqlite:///{store / 'schools.gpkg'}"
+    env = {k: v for k, v in os.environ.items() if k != "CARTE_SCOLAIRE_DATABASE_URL"}
+    env["CARTE_SCOLAIRE_STORE_DIR"] = str(store)
+    done = subprocess.run(
+        [sys.executable, "-m", "mapping", "accounts", "--database", database_url,
+         "add", EDITOR, "--role", "editor", "--oidc"],  # no local password
+        capture_output=True, text=True, stdin=subprocess.DEVNULL,
+        cwd=PROJECT_ROOT, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with oidc_provider(f"{url}/oauth2callback") as provider:
+        (workdir / ".streamlit" / "secrets.toml").write_text(secrets_toml(url, provider),
+                                                              encoding="utf-8")
+        with _streamlit(workdir, port, env):
+            yield OidcApp(url, database_url, provider)
+
+
+def _page(browser: Any) -> Any:
+    """A fresh browser page that reaches loopback only."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
+    context.route(NON_LOCAL, lambda r: r.abort())
+    context.set_default_timeout(WAIT_MS)
+    return context.new_page()
+
+
+def _sign_in(page: Any, app: OidcApp, email: str) -> None:
+    """The sidebar's provider button, then the provider's login and consent forms."""
+    page.goto(app.url, wait_until="domcontentloaded")
+    page.get_by_text("Connexion", exact=True).click()
+    page.get_by_role("button", name=SIGN_IN_OIDC).click()
+    page.wait_for_url(re.compile(re.escape(app.provider.issuer) + r"/interaction/"))
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill("any password the test provider accepts")
+    page.get_by_role("button", name="Sign-in").click()
+    page.get_by_role("button", name="Continue").click()  # consent to openid email profile
+    page.wait_for_url(re.compile(re.escape(app.url) + r"/?($|\?)"))
+
+
+def _close_first_school(page: Any, app: OidcApp) -> None:
+    page.goto(f"{app.url}/schools", wait_until="domcontentloaded")
+    page.get_by_text(SCHOOLS_TITLE).wait_for()
+    page.get_by_role("button", name="Fermer l'école").click()
+    page.get_by_text(re.compile(r"Enregistré \(version \d+\)")).wait_for()
+
+
+def _close_authors(app: OidcApp) -> list[str]:
+    engine = create_engine(app.database_url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(select(SCHOOL_CHANGES.c.account)
+                                     .where(SCHOOL_CHANGES.c.operation == "close")).scalars())
+    finally:
+        engine.dispose()
+
+
+def _refused_edit_page(page: Any, app: OidcApp) -> None:
+    """The Schools page's address gives the default page, with no edit form."""
+    page.goto(f"{app.url}/schools", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Carte").first.wait_for()
+    assert page.get_by_text(SCHOOLS_TITLE).count() == 0
+    assert page.get_by_role("button", name="Fermer l'école").count() == 0
+
+
+def test_an_editor_signs_in_at_the_provider_edits_and_signs_out(browser: Any,
+                                                                 oidc_app: OidcApp) -> None:
+    page = _page(browser)
+    try:
+        _sign_in(page, oidc_app, EDITOR)
+        page.get_by_text(f"Connecté : {EDITOR} (éditeur)").wait_for()
+        _close_first_school(page, oidc_app)
+        assert _close_authors(oidc_app) == [EDITOR]  # the history names the account
+
+        # sign out: the app and the provider forget the user; back as a viewer
+        page.get_by_role("button", name="Se déconnecter").click()
+        page.wait_for_url(re.compile(re.escape(oidc_app.provider.issuer) + r"/session/end"))
+        page.get_by_role("button", name=re.compile("Yes, sign me out", re.I)).click()
+        page.wait_for_url(re.compile(re.escape(oidc_app.url) + r"/?($|\?)"))
+        page.get_by_role("button", name=SIGN_IN_OIDC).or_(
+            page.get_by_text("Connexion", exact=True)).first.wait_for()
+        assert page.get_by_text(f"Connecté : {EDITOR}").count() == 0
+        _refused_edit_page(page, oidc_app)
+        assert page.get_by_text("Connecté :").count() == 0
+    finally:
+        page.context.close()
+
+
+def test_an_email_without_an_account_is_a_viewer(browser: Any, oidc_app: OidcApp) -> None:
+    page = _page(browser)
+    try:
+        _sign_in(page, oidc_app, STRANGER)
+        page.get_by_text(f"Connecté : {STRANGER} (lecteur)").wait_for()
+        _refused_edit_page(page, oidc_app)
+        page.get_by_text(f"Connecté : {STRANGER} (lecteur)").wait_for()
+    finally:
+        page.context.close()
