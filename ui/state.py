@@ -174,7 +174,7 @@ def table() -> gpd.GeoDataFrame:
     A registry identifies itself by ``attrs["key"]`` (a content hash).
     """
     reg = registry()
-    return _table(str(reg.attrs.get("key", registry_label())), reg)
+    return _table(_registry_key(reg), reg)
 
 
 @st.cache_resource(show_spinner=False)
@@ -207,8 +207,7 @@ def selected_provinces(selection: Selection) -> gpd.GeoDataFrame:
 
 def web_table() -> gpd.GeoDataFrame:
     """:func:`table` with the simplified web geometry, for folium maps."""
-    reg = registry()
-    return _web_table(str(reg.attrs.get("key", registry_label())), table())
+    return _web_table(_registry_key(registry()), table())
 
 
 def lang() -> str:
@@ -227,10 +226,28 @@ def selection() -> Selection:
     return sel if isinstance(sel, Selection) else Selection()
 
 
+def _registry_key(reg: gpd.GeoDataFrame) -> str:
+    return str(reg.attrs.get("key", registry_label()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _selected_communes(key: str, sel_key: str, _tab: gpd.GeoDataFrame,
+                       _sel: Selection) -> gpd.GeoDataFrame:
+    # keyed by the registry and the selection's repr (a frozen dataclass of tuples)
+    return _tab[_sel.commune_mask(_tab).to_numpy()]
+
+
 def selected_communes() -> gpd.GeoDataFrame:
-    """Rows of :func:`table` in the current selection."""
-    tab = table()
-    return tab[selection().commune_mask(tab).to_numpy()]
+    """Rows of :func:`table` in the current selection (shared: select or copy, never write)."""
+    sel = selection()
+    return _selected_communes(_registry_key(registry()), repr(sel), table(), sel)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _selected_schools(key: str, sel_key: str, demo: bool, _reg: gpd.GeoDataFrame,
+                      _codes: frozenset[str], _sel: Selection) -> gpd.GeoDataFrame:
+    shown = _reg[_sel.school_mask(_reg, set(_codes)).to_numpy()]
+    return shown if demo else without_demo(shown)
 
 
 def selected_schools() -> gpd.GeoDataFrame:
@@ -238,9 +255,10 @@ def selected_schools() -> gpd.GeoDataFrame:
     reg = registry()
     if len(reg) == 0:
         return reg
-    codes = set(selected_communes()["code"])
-    shown = reg[selection().school_mask(reg, codes).to_numpy()]
-    return shown if st.session_state.get("show_demo") else without_demo(shown)
+    sel = selection()
+    codes = frozenset(selected_communes()["code"])
+    return _selected_schools(_registry_key(reg), repr(sel), bool(st.session_state.get("show_demo")),
+                             reg, codes, sel)
 
 
 def tiles_url() -> str | None:
