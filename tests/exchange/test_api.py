@@ -147,3 +147,37 @@ def test_a_publish_is_served_without_restart(service: tuple[str, str], tmp_path:
     assert got[NEW_ID]["properties"]["name_fr"] == "École publiée pendant le service"
     assert got[NEW_ID]["geometry"]["coordinates"] == pytest.approx(
         [float(new["lon"].iloc[0]), float(new["lat"].iloc[0])])
+
+
+def test_snapshot_is_rewritten_only_when_the_store_changes(tmp_path: Path) -> None:
+    from mapping.exchange.api import Snapshot
+
+    store = open_store(tmp_path / "schools.gpkg")
+    snapshot = Snapshot(store, tmp_path / "schools.geojson")
+    assert snapshot.refresh() and not snapshot.refresh()
+    first = json.loads(snapshot.path.read_text(encoding="utf-8"))["features"]
+    registry = store.current_registry()
+    school = registry[registry["lon"].notna()].iloc[0]
+    record = store.school(str(school["school_id"]))
+    store.close_school(EDITOR, record.school_id, record.row_version, reason="test")
+    assert snapshot.refresh()
+    now = json.loads(snapshot.path.read_text(encoding="utf-8"))["features"]
+    assert len(now) == len(first) - 1
+    assert record.school_id not in {f["id"] for f in now}
+
+
+def test_postgis_objects_are_created_again_without_error(postgis_cluster: Cluster) -> None:
+    from sqlalchemy import text
+
+    from mapping.exchange import api_pg
+
+    store = open_store(postgis_cluster.new_database("ogcview"))
+    communes = load_communes()
+    schema = api_pg.prepare(store.engine, communes)
+    assert api_pg.prepare(store.engine, communes) == schema  # a second start keeps them
+    with store.engine.connect() as conn:
+        n_view = conn.execute(text("SELECT count(*) FROM ogcapi_schools")).scalar_one()
+        n_communes = conn.execute(text("SELECT count(*) FROM ogcapi_communes")).scalar_one()
+    located = store.current_registry()
+    assert n_view == int(located["lon"].notna().sum()) and n_communes == 251
+    store.dispose()
