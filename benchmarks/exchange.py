@@ -61,7 +61,7 @@ def bench_exchange(region: Region, registry: gpd.GeoDataFrame, repeat: int = 2) 
     other = _edited(big)
     diff_s, diff = best_of(lambda: diff_registries(big, other), repeat)
     return [*_figures(export_s, validate_s, diff_s, data, receipt.valid, len(diff.changes),
-                      note), *bench_layers(region)]
+                      note), *bench_layers(region), *bench_snapshot()]
 
 
 def _figures(export_s: float, validate_s: float, diff_s: float, data: bytes, valid: bool,
@@ -133,3 +133,37 @@ def bench_layers(region: Region) -> list[Figure]:
         Figure("exchange.layer_reload_ms", "exchange: read the newest HCP layer again",
                reload_s * 1e3, "ms", "after a change of the layers folder (JSON + CSV)"),
     ]
+
+
+def bench_snapshot(repeat: int = 200) -> list[Figure]:
+    """Cost the OGC API adds to each request on a GeoPackage store: the version check,
+    and the rewrite of the snapshot after a change.
+
+    Returns
+    -------
+    list of Figure
+        ``exchange.api_check_ms`` and ``exchange.api_snapshot_s``.
+    """
+    from mapping.exchange.api import Snapshot
+    from mapping.store import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp) / "schools.gpkg")
+        snapshot = Snapshot(store, Path(tmp) / "schools.geojson")
+        write_s, _ = timed_once(snapshot.refresh)
+        check_us = _per_call_us(snapshot.refresh, repeat)
+        n = int(store.current_registry()["lon"].notna().sum())
+        store.dispose()
+    return [
+        Figure("exchange.api_check_ms", "exchange: OGC API version check per request (GPKG)",
+               check_us / 1e3, "ms", "Store.version() compared with the snapshot's"),
+        Figure("exchange.api_snapshot_s", "exchange: rewrite the OGC API snapshot (GPKG)",
+               write_s, "s", f"{n:,} located schools, after a change of the store"),
+    ]
+
+
+def timed_once(fn: Callable[[], object]) -> tuple[float, object]:
+    """Seconds taken by one call of *fn*, and its result."""
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
