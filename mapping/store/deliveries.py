@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, insert, select
 
+from mapping.store.bulk import insert_rows
 from mapping.store.errors import StoreError
 from mapping.store.models import (
     DELIVERIES,
@@ -19,7 +20,7 @@ from mapping.store.models import (
     KINDS,
     MODES,
 )
-from mapping.store.records import State, dumps, loads
+from mapping.store.records import State, dumps, loads_many
 
 #: Columns of :func:`list_deliveries`.
 DELIVERY_COLUMNS = ("delivery_id", "kind", "mode", "source_name", "source_sha256",
@@ -80,8 +81,12 @@ def insert_delivery(
     issues: pd.DataFrame | None = None,
     rejected: pd.DataFrame | None = None,
     note: str | None = None,
+    texts: list[str] | None = None,
 ) -> int:
     """Store a draft delivery with its schools, report and rejected rows; return its id.
+
+    *texts* are the schools' JSON texts (:func:`~mapping.store.records.dumps`)
+    when the caller already made them (they are reused in the change log).
 
     Raises
     ------
@@ -115,9 +120,10 @@ def insert_delivery(
     ).returning(DELIVERIES.c.delivery_id))
     delivery_id = int(result.scalar_one())
     if schools:
-        conn.execute(insert(DELIVERY_SCHOOLS), [
+        data = texts if texts is not None else [dumps(s) or "" for s in schools]
+        insert_rows(conn, DELIVERY_SCHOOLS, [
             {"delivery_id": delivery_id, "position": i, "school_id": str(s["school_id"]),
-             "data": dumps(s)} for i, s in enumerate(schools)])
+             "data": text} for i, (s, text) in enumerate(zip(schools, data, strict=True))])
     if rejected is not None and len(rejected):
         records = rejected.to_dict("records")
         conn.execute(insert(DELIVERY_REJECTED), [
@@ -181,12 +187,16 @@ def list_deliveries(conn: Connection, kinds: tuple[str, ...] | None = None) -> p
     return frame
 
 
+def delivery_texts(conn: Connection, delivery_id: int) -> list[str]:
+    """The JSON texts of a delivery's accepted schools, in file order."""
+    return list(conn.execute(select(DELIVERY_SCHOOLS.c.data)
+                             .where(DELIVERY_SCHOOLS.c.delivery_id == delivery_id)
+                             .order_by(DELIVERY_SCHOOLS.c.position)).scalars())
+
+
 def delivery_states(conn: Connection, delivery_id: int) -> list[State]:
     """The accepted schools of a delivery, in file order."""
-    rows = conn.execute(select(DELIVERY_SCHOOLS.c.data)
-                        .where(DELIVERY_SCHOOLS.c.delivery_id == delivery_id)
-                        .order_by(DELIVERY_SCHOOLS.c.position)).scalars()
-    return [s for s in (loads(r) for r in rows) if s is not None]
+    return loads_many(delivery_texts(conn, delivery_id))
 
 
 def delivery_issues(conn: Connection, delivery_id: int) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from mapping.store.models import SCHOOL_CHANGES, SCHOOLS
-from mapping.store.records import State, differences, loads
+from mapping.store.records import State, differences, loads, loads_many
 
 #: Columns of :func:`school_history`.
 HISTORY_COLUMNS = ("change_id", "at", "account", "operation", "delivery_id", "reason",
@@ -81,15 +81,23 @@ def last_change_id(conn: Connection) -> int:
 
 
 def states_as_of(conn: Connection, at: float) -> list[State]:
-    """The state of every school at time *at* (closed ones included), in storage order."""
+    """The state of every school at time *at* (closed ones included), in storage order.
+
+    One ``SELECT``: the newest change of each school up to *at* (``max(change_id)``
+    per school, on the ``(school_id, change_id)`` index), its state after the
+    change, and the school's storage position. The rows are put in storage
+    order here (sorting the wide JSON rows in the database costs more), and
+    the JSON texts are parsed in one call.
+    """
     latest = (select(func.max(SCHOOL_CHANGES.c.change_id).label("change_id"))
               .where(SCHOOL_CHANGES.c.at <= at)
               .group_by(SCHOOL_CHANGES.c.school_id).subquery())
-    stmt = (select(SCHOOL_CHANGES.c.after)
+    stmt = (select(SCHOOLS.c.fid, SCHOOL_CHANGES.c.school_id, SCHOOL_CHANGES.c.after)
             .join(latest, latest.c.change_id == SCHOOL_CHANGES.c.change_id)
-            .join(SCHOOLS, SCHOOLS.c.school_id == SCHOOL_CHANGES.c.school_id, isouter=True)
-            .order_by(SCHOOLS.c.fid, SCHOOL_CHANGES.c.school_id))
-    return [s for s in (loads(t) for t in conn.execute(stmt).scalars()) if s is not None]
+            .join(SCHOOLS, SCHOOLS.c.school_id == SCHOOL_CHANGES.c.school_id, isouter=True))
+    rows = sorted(conn.execute(stmt).all(),
+                  key=lambda r: (r[0] is None, r[0] or 0, r[1]))
+    return loads_many([r[2] for r in rows])
 
 
 def state_at_version(conn: Connection, school_id: str, version: int) -> State | None:

@@ -100,7 +100,7 @@ DELIVERIES = Table(
 SCHOOL_CHANGES = Table(
     "school_changes", METADATA,
     Column("change_id", Integer, primary_key=True, autoincrement=True),
-    Column("school_id", short_text(120), nullable=False, index=True),
+    Column("school_id", short_text(120), nullable=False),
     Column("operation", short_text(10), nullable=False),
     Column("before", Text, nullable=True),
     Column("after", Text, nullable=False),
@@ -110,6 +110,8 @@ SCHOOL_CHANGES = Table(
     Column("reason", Text, nullable=True),
 )
 Index("ix_school_changes_at", SCHOOL_CHANGES.c.at)
+Index("ix_school_changes_school_change", SCHOOL_CHANGES.c.school_id,
+      SCHOOL_CHANGES.c.change_id)
 
 #: Accepted rows of each delivery, in file order (JSON of the registry columns).
 DELIVERY_SCHOOLS = Table(

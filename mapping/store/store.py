@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from mapping.datasets import Region, load_region
-from mapping.registry import RegistryImport, load_default_registry, read_registry, to_registry
+from mapping.registry import RegistryImport, load_default_registry, read_registry
 from mapping.roles import SYSTEM, Actor, require
 from mapping.store import deliveries as dl
 from mapping.store import history as hist
@@ -25,9 +25,18 @@ from mapping.store.diff import Operation, Preview, classify, plan
 from mapping.store.engine import read_connection, write_transaction
 from mapping.store.errors import EditConflict, StoreError
 from mapping.store.models import DELIVERIES
-from mapping.store.records import State, differences, make_state, registry_frame, states_of
+from mapping.store.records import (
+    State,
+    differences,
+    dumps,
+    loads_many,
+    make_state,
+    registry_frame,
+    states_of,
+    stored_registry,
+)
 from mapping.store.validation import validate_state
-from mapping.store.writes import Stored, apply, current_table, load_all, load_one
+from mapping.store.writes import Stored, apply, current_columns, load_all, load_one
 
 #: Note of the first delivery of a new database.
 DEFAULT_NOTE = ("embedded default registry: sites inferred from census evidence and "
@@ -173,9 +182,9 @@ class Store:
             # the key names the content without hashing it: database, newest change, view
             where = hashlib.sha256(self.url.encode()).hexdigest()[:8]
             if as_of is None:
-                table = current_table(conn, include_closed)
+                columns = current_columns(conn, include_closed)
                 key = f"store-{where}-{version}-{int(include_closed)}"
-                frame = to_registry(table, "published registry", key=key)
+                frame = stored_registry(columns, "published registry", key)
             else:
                 at = hist.to_epoch(as_of)
                 states = hist.states_as_of(conn, at)
@@ -244,6 +253,26 @@ class Store:
             incoming = dl.delivery_states(conn, delivery_id)
         return plan(current, incoming, delivery.full)
 
+    def _deliver(self, actor: Actor, registry: pd.DataFrame, publish: bool,
+                 **fields: Any) -> tuple[int, Preview]:
+        """Insert a delivery (and publish it) in one write transaction; also its preview.
+
+        The schools are typed and turned into JSON once; publishing in the same
+        transaction applies them from memory, without reading them back.
+        """
+        states = states_of(registry)
+        texts = [dumps(state) or "" for state in states]
+        with self.writing() as conn:
+            at = time.time()
+            delivery_id = dl.insert_delivery(conn, account=actor.name, at=at, schools=states,
+                                             texts=texts, **fields)
+            if publish:
+                preview = self._publish(conn, actor, delivery_id, at, (states, texts))
+            else:
+                current = {k: v.state for k, v in load_all(conn).items()}
+                preview = plan(current, states, fields["mode"] == "full")
+        return delivery_id, preview
+
     # -- deliveries ---------------------------------------------------------------
     def create_delivery(
         self,
@@ -284,15 +313,10 @@ class Store:
         require(actor, "edit")
         if publish:
             require(actor, "publish")
-        states = states_of(registry)
-        with self.writing() as conn:
-            at = time.time()
-            delivery_id = dl.insert_delivery(
-                conn, kind=kind, mode=mode, account=actor.name, at=at, schools=states,
-                source_name=source_name, source_sha256=source_sha256,
-                summary=dict(summary or {}), issues=issues, rejected=rejected, note=note)
-            if publish:
-                self._publish(conn, actor, delivery_id, at)
+        delivery_id, _ = self._deliver(
+            actor, registry, publish, kind=kind, mode=mode, source_name=source_name,
+            source_sha256=source_sha256, summary=dict(summary or {}), issues=issues,
+            rejected=rejected, note=note)
         return delivery_id
 
     def import_file(
@@ -310,19 +334,21 @@ class Store:
         """Read a registry file (any format the importer reads) into a delivery.
 
         The file is validated by :func:`mapping.registry.read_registry`; its
-        report and rejected rows are kept with the delivery.
+        report and rejected rows are kept with the delivery. With *publish*,
+        the delivery is stored and published in one transaction and the
+        preview is what that publication changed.
         """
         require(actor, "edit")
+        if publish:
+            require(actor, "publish")
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
         imported = read_registry(data, filename, crs=crs, column_map=column_map,
                                  region=self.region)
-        delivery_id = self.create_delivery(
-            actor, imported.schools, kind="file_import", mode=mode, source_name=filename,
-            source_sha256=hashlib.sha256(data).hexdigest(), summary=imported.summary,
-            issues=imported.issues, rejected=imported.rejected, note=note)
-        preview = self.preview(delivery_id)
-        if publish:
-            self.publish(actor, delivery_id)
+        delivery_id, preview = self._deliver(
+            actor, imported.schools, publish, kind="file_import", mode=mode,
+            source_name=filename, source_sha256=hashlib.sha256(data).hexdigest(),
+            summary=dict(imported.summary), issues=imported.issues,
+            rejected=imported.rejected, note=note)
         return ImportOutcome(delivery_id, imported, preview, publish)
 
     def publish(self, actor: Actor, delivery_id: int) -> Preview:
@@ -337,16 +363,25 @@ class Store:
         with self.writing() as conn:
             return self._publish(conn, actor, delivery_id, time.time())
 
-    def _publish(self, conn: Connection, actor: Actor, delivery_id: int, at: float) -> Preview:
+    def _publish(self, conn: Connection, actor: Actor, delivery_id: int, at: float,
+                 schools: tuple[list[State], list[str]] | None = None) -> Preview:
+        """Apply a draft delivery; *schools* = its states and their JSON texts, if at hand."""
         delivery = dl.get_delivery(conn, delivery_id)
         if delivery.status != "draft":
             raise StoreError(f"delivery {delivery_id} is already {delivery.status}; "
                              "import the file again to publish a new delivery")
+        if schools is None:
+            texts = dl.delivery_texts(conn, delivery_id)
+            schools = (loads_many(texts), texts)
+        incoming, texts = schools
         stored = load_all(conn)
-        preview = plan({k: v.state for k, v in stored.items()},
-                       dl.delivery_states(conn, delivery_id), delivery.full)
+        preview = plan({k: v.state for k, v in stored.items()}, incoming, delivery.full)
+        # the change log stores the delivered JSON as it is for the schools taken from it
+        text_of = {id(state): text for state, text in zip(incoming, texts, strict=True)}
+        after_texts = {op.school_id: text_of[id(op.after)] for op in preview.operations
+                       if id(op.after) in text_of}
         apply(conn, preview.operations, actor.name, at, delivery_id, delivery.note,
-              {k: v.row_version for k, v in stored.items()})
+              {k: v.row_version for k, v in stored.items()}, after_texts)
         conn.execute(update(DELIVERIES).where(DELIVERIES.c.delivery_id == delivery_id)
                      .values(status="published", published_at=at, published_by=actor.name))
         return preview
@@ -365,11 +400,13 @@ class Store:
             if conn.execute(select(func.count()).select_from(DELIVERIES)).scalar_one():
                 return None
             at = time.time()
+            states = states_of(registry)
+            texts = [dumps(state) or "" for state in states]
             delivery_id = dl.insert_delivery(
                 conn, kind="file_import", mode="full", account=actor.name, at=at,
-                schools=states_of(registry), source_name="registry_default.csv",
+                schools=states, texts=texts, source_name="registry_default.csv",
                 summary={"rows_read": len(registry), "warnings": 0}, note=DEFAULT_NOTE)
-            self._publish(conn, actor, delivery_id, at)
+            self._publish(conn, actor, delivery_id, at, (states, texts))
         return delivery_id
 
     # -- edits --------------------------------------------------------------------
@@ -411,6 +448,7 @@ class Store:
         EditRejected
             When the result breaks a validation rule.
         """
+        require(actor, "edit")  # before any other check: a viewer is refused, whatever it sends
         unknown = sorted(set(changes) - set(make_state({})) - {"active"})
         if unknown:
             raise StoreError(f"unknown school field(s) {unknown}; use registry columns")

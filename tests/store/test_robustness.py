@@ -18,7 +18,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy import create_engine, event, func, insert, inspect, select
 
 from mapping.roles import Actor
 from mapping.schema import REGISTRY_COLUMNS
@@ -124,8 +124,11 @@ def _killed_publisher(url: str, delivery_id: int, marker: str) -> None:
 
     @event.listens_for(store.engine, "before_cursor_execute")
     def _halfway(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO SCHOOL_CHANGES"):
-            Path(marker).write_text("schools written, change log next")
+        # the schools and the change log are written (in bulk: COPY on PostgreSQL, which
+        # no statement hook sees); the delivery is marked published next
+        if statement.lstrip().upper().startswith("UPDATE DELIVERIES"):
+            written = conn.execute(select(func.count()).select_from(SCHOOL_CHANGES)).scalar()
+            Path(marker).write_text(f"schools and {written} change-log rows written")
             time.sleep(120)  # killed here, inside the publish transaction
 
     store.publish(EDITOR, delivery_id)
@@ -146,7 +149,9 @@ def test_publish_killed_halfway_leaves_the_database_unchanged(
     deadline = time.monotonic() + 60
     while not marker.exists() and time.monotonic() < deadline and proc.is_alive():
         time.sleep(0.05)
-    assert marker.exists(), "the publisher never reached the change log"
+    assert marker.exists(), "the publisher never reached the end of its transaction"
+    # inside the killed transaction: 20 creations, 10 updates, 10 closures more
+    assert marker.read_text() == f"schools and {changes_before + 40} change-log rows written"
     os.kill(proc.pid or 0, signal.SIGKILL)
     proc.join(10)
     assert proc.exitcode == -signal.SIGKILL
@@ -188,33 +193,46 @@ def test_locked_geopackage_gives_busy_after_a_bounded_wait(
     store.dispose()
 
 
-def test_older_schema_is_upgraded_without_losing_rows(store_url: str) -> None:
+@pytest.mark.parametrize("revision", ["store_0001", "store_0002"])
+def test_older_schema_is_upgraded_without_losing_rows(store_url: str, revision: str) -> None:
     engine = create_engine(store_url)
     from mapping.store.engine import make_engine
 
     old = make_engine(store_url, 5)
-    migrate.upgrade(old, "store_0001")
-    assert migrate.current_revisions(old) == ("store_0001",)
+    migrate.upgrade(old, revision)
+    assert migrate.current_revisions(old) == (revision,)
     state = make_state({"school_id": "OLD-1", "name_fr": "École ancienne", "cycle": "primary",
                         "commune_code": "07.041.01.01", "lon": -7.65, "lat": 31.55})
+    later = {**state, "pupils": 120.0}
     with old.begin() as conn:
-        conn.execute(insert(DELIVERIES).values(
-            delivery_id=1, kind="file_import", mode="full", received_at=1.0,
+        delivery = conn.execute(insert(DELIVERIES).values(
+            kind="file_import", mode="full", received_at=1.0,
             received_by="old", rows_read=1, accepted=1, rejected=0, warnings=0,
-            status="published", published_at=1.0, published_by="old"))
+            status="published", published_at=1.0, published_by="old")
+            .returning(DELIVERIES.c.delivery_id)).scalar_one()
         conn.execute(insert(SCHOOLS).values(
-            **{c: state[c] for c in REGISTRY_COLUMNS}, geom=(-7.65, 31.55), active=True,
-            row_version=1, updated_at=1.0, updated_by="old", delivery_id=1))
-        conn.execute(insert(SCHOOL_CHANGES).values(
-            school_id="OLD-1", operation="create", after=dumps(state), account="old", at=1.0,
-            delivery_id=1))
+            **{c: later[c] for c in REGISTRY_COLUMNS}, geom=(-7.65, 31.55), active=True,
+            row_version=2, updated_at=3.0, updated_by="old", delivery_id=delivery))
+        conn.execute(insert(SCHOOL_CHANGES), [
+            {"school_id": "OLD-1", "operation": "create", "before": None,
+             "after": dumps(state), "account": "old", "at": 1.0, "delivery_id": delivery},
+            {"school_id": "OLD-1", "operation": "update", "before": dumps(state),
+             "after": dumps(later), "account": "old", "at": 3.0, "delivery_id": delivery}])
     old.dispose()
     store = open_store(store_url, seed=False)
     assert set(migrate.current_revisions(store.engine)) == set(migrate.head_revisions())
+    indexes = {i["name"] for i in inspect(store.engine).get_indexes("school_changes")}
+    assert {"ix_school_changes_school_change", "ix_school_changes_at"} <= indexes
+    assert "ix_school_changes_school_id" not in indexes
     assert store.current_registry()["school_id"].tolist() == ["OLD-1"]
-    assert store.current_registry(as_of=2.0)["school_id"].tolist() == ["OLD-1"]
+    assert store.current_registry()["pupils"].tolist() == [120.0]
+    assert store.current_registry(as_of=2.0)["pupils"].isna().all()  # before the update
+    assert store.current_registry(as_of=3.0)["pupils"].tolist() == [120.0]
     assert store.history("OLD-1")["account"].iloc[0] == "old"
-    assert store.delivery_issues(1).empty
+    assert store.change_count("OLD-1") == 2
+    assert store.delivery_issues(delivery).empty
     assert store.seed_default() is None  # an existing database is never re-seeded
+    record = store.edit_school(EDITOR, "OLD-1", {"classrooms": 4}, 2)  # writes still work
+    assert record.row_version == 3 and store.change_count() == 3
     store.dispose()
     engine.dispose()

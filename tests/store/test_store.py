@@ -7,11 +7,15 @@ import time
 import geopandas as gpd
 import pandas as pd
 import pytest
+from geopandas.testing import assert_geodataframe_equal
 
 from mapping.exports import to_csv
+from mapping.registry import to_registry
 from mapping.roles import PermissionDenied
 from mapping.schema import REGISTRY_COLUMNS
 from mapping.store import EditConflict, EditRejected, Store, StoreError, open_store
+from mapping.store.records import make_state, states_of
+from mapping.store.writes import current_table
 from tests.store.conftest import EDITOR, VIEWER
 
 COLS = list(REGISTRY_COLUMNS)
@@ -175,6 +179,70 @@ def test_every_write_checks_the_role(store: Store, small_registry: gpd.GeoDataFr
     with pytest.raises(PermissionDenied):
         store.add_school(VIEWER, {"school_id": "X", "cycle": "primary"})
     assert store.deliveries().empty
+
+
+def test_a_viewer_is_refused_before_any_other_check(
+        store: Store, small_registry: gpd.GeoDataFrame) -> None:
+    draft = store.create_delivery(EDITOR, small_registry, mode="full")
+    school_id = str(small_registry.iloc[0]["school_id"])
+    # each of these would fail for another reason too: the role is checked first
+    writes = [
+        lambda: store.edit_school(VIEWER, school_id, {"no_such_field": 1}, 1),
+        lambda: store.edit_school(VIEWER, school_id, {"school_id": "OTHER"}, 1),
+        lambda: store.edit_school(VIEWER, "NO-SUCH-SCHOOL", {"pupils": 1}, 99),
+        lambda: store.move_school(VIEWER, "NO-SUCH-SCHOOL", 2.35, 48.85, 99),
+        lambda: store.close_school(VIEWER, "NO-SUCH-SCHOOL", 99),
+        lambda: store.reopen_school(VIEWER, "NO-SUCH-SCHOOL", 99),
+        lambda: store.add_school(VIEWER, {"cycle": "university"}),
+        lambda: store.create_delivery(VIEWER, small_registry, kind="bogus", mode="bogus"),
+        lambda: store.import_file(VIEWER, b"not a registry", "x.csv"),
+        lambda: store.publish(VIEWER, 999_999),
+        lambda: store.publish(VIEWER, draft),
+        lambda: store.seed_default(VIEWER),
+        lambda: store.upgrade(VIEWER),
+    ]
+    for write in writes:
+        with pytest.raises(PermissionDenied):
+            write()
+    assert store.delivery(draft).status == "draft" and store.change_count() == 0
+    assert len(store.deliveries()) == 1
+
+
+def test_import_and_publish_in_one_step(store: Store,
+                                        small_registry: gpd.GeoDataFrame) -> None:
+    store.create_delivery(EDITOR, small_registry.iloc[:20], mode="full", publish=True)
+    changed = small_registry.iloc[10:30].copy()
+    changed["pupils"] = changed["pupils"] + 1
+    outcome = store.import_file(EDITOR, to_csv(changed), "both.csv", mode="full", publish=True)
+    assert outcome.published and store.delivery(outcome.delivery_id).status == "published"
+    assert outcome.preview.counts == {"create": 10, "update": 10, "move": 0, "close": 10,
+                                      "reopen": 0, "unchanged": 0}
+    pd.testing.assert_frame_equal(_table(store.current_registry()), _table(changed))
+    # the change log keeps the delivered states as they were delivered
+    delivered = store.delivery_schools(outcome.delivery_id)
+    pd.testing.assert_frame_equal(_table(delivered), _table(changed))
+    assert store.change_count() == 20 + 30
+
+
+def test_fast_frames_equal_the_registry_builder(
+        store: Store, default_registry: gpd.GeoDataFrame) -> None:
+    store.create_delivery(EDITOR, default_registry, mode="full", publish=True)
+    with store.reading() as conn:
+        table = current_table(conn)
+    current = store.current_registry()
+    expected = to_registry(table, "published registry", key=current.attrs["key"])
+    assert_geodataframe_equal(current, expected, check_less_precise=False)
+    assert current.attrs == {**expected.attrs, "store_version": store.version()}
+    past = store.current_registry(as_of=time.time())
+    assert_geodataframe_equal(past, to_registry(table, "x", key="k"), check_less_precise=False)
+    # a school with no coordinates has no point
+    store.add_school(EDITOR, {"school_id": "NOPOINT-1", "name_fr": "Sans point",
+                              "cycle": "primary", "sector": "public",
+                              "commune_code": str(default_registry.iloc[0]["commune_code"])})
+    row = store.current_registry().set_index("school_id").loc["NOPOINT-1"]
+    assert row.geometry is None and pd.isna(row["lon"])
+    rows = [make_state(r) for r in default_registry.to_dict("records")]
+    assert states_of(default_registry) == rows
 
 
 def test_geopackage_opens_as_a_layer(tmp_path: object, small_registry: gpd.GeoDataFrame) -> None:
