@@ -1,11 +1,14 @@
-"""Sign-in through a real OpenID Connect provider with ``st.login``, in Chromium.
+"""Sign-in through a real OpenID Connect provider with ``st.login``, behind nginx, in Chromium.
 
 The provider is panva's certified ``oidc-provider`` on loopback
-(:mod:`tests.services.oidc_provider`). The app is a ``streamlit run app.py``
-whose working folder holds the ``.streamlit/secrets.toml`` written here, the
-way an academy configures it (deploy/README.md). Its database is a fresh
-GeoPackage with one editor account named after an e-mail address: the
-provider's e-mail claim picks the account's role; any other e-mail is a viewer.
+(:mod:`tests.services.oidc_provider`). Two ``streamlit run app.py`` processes
+run from a working folder holding the ``.streamlit/secrets.toml`` written
+here, and nginx runs the project's own ``deploy/nginx`` snippets in front of
+them, as an academy's server does (deploy/README.md): the redirect URI is the
+proxy's ``/oauth2callback`` and both processes share one ``cookie_secret``.
+Their database is a fresh GeoPackage with one OpenID-only editor account named
+after an e-mail address: the provider's e-mail claim picks the account's role;
+any other e-mail is a viewer.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import contextlib
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,10 +31,11 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select
 
+from benchmarks.deploy import BACKEND_HEADER, NGINX, nginx_config, routes_to_each_backend
 from benchmarks.server import free_port, stop_process
 from mapping.settings import PROJECT_ROOT
 from mapping.store.models import SCHOOL_CHANGES
-from tests.e2e.conftest import NON_LOCAL
+from tests.e2e.conftest import NON_LOCAL, _missing
 from tests.services.oidc_provider import Provider, oidc_provider
 
 pytestmark = pytest.mark.e2e
@@ -44,19 +49,20 @@ SCHOOLS_TITLE = "Écoles : ajout, modification, historique"
 
 @dataclass(frozen=True)
 class OidcApp:
-    """The app configured for the provider, and its database."""
+    """The proxy in front of the app processes configured for the provider."""
 
     url: str
     database_url: str
     provider: Provider
+    backends: list[str]
 
 
-def secrets_toml(app_url: str, provider: Provider) -> str:
+def secrets_toml(app_url: str, provider: Provider, cookie_secret: str) -> str:
     """The ``[auth]`` section of ``.streamlit/secrets.toml`` for *provider*."""
     return (
         "[auth]\n"
         f'redirect_uri = "{app_url}/oauth2callback"\n'
-        f'cookie_secret = "{secrets.token_hex(32)}"\n'
+        f'cookie_secret = "{cookie_secret}"\n'
         f'client_id = "{provider.client_id}"\n'
         f'client_secret = "{provider.client_secret}"\n'
         f'server_metadata_url = "{provider.metadata_url}"\n'
@@ -64,6 +70,26 @@ def secrets_toml(app_url: str, provider: Provider) -> str:
         # default "select_account"
         'client_kwargs = { prompt = "login" }\n'
     )
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], log: Any, what: str,
+          timeout_s: float) -> None:
+    """Until *url* answers 200; fails with the log's end if *proc* exits first."""
+    started = time.monotonic()
+    while True:
+        if proc.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"{what} exited with code {proc.returncode}: "
+                               f"{log.read().decode(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() - started > timeout_s:
+            raise RuntimeError(f"{what} did not answer at {url} in {timeout_s:.0f} s")
+        time.sleep(0.3)
 
 
 @contextlib.contextmanager
@@ -78,22 +104,23 @@ def _streamlit(workdir: Path, port: int, env: dict[str, str],
         proc = subprocess.Popen(cmd, cwd=str(workdir), env=env, stdout=log,
                                 stderr=subprocess.STDOUT)
         try:
-            started = time.monotonic()
-            while True:
-                if proc.poll() is not None:
-                    log.seek(0)
-                    raise RuntimeError(f"streamlit exited with code {proc.returncode}: "
-                                       f"{log.read().decode(errors='replace')[-2000:]}")
-                try:
-                    health = f"http://127.0.0.1:{port}/_stcore/health"
-                    with urllib.request.urlopen(health, timeout=2) as resp:
-                        if resp.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() - started > timeout_s:
-                    raise RuntimeError(f"streamlit did not answer on port {port}")
-                time.sleep(0.3)
+            _wait(f"http://127.0.0.1:{port}/_stcore/health", proc, log, "streamlit", timeout_s)
+            yield
+        finally:
+            stop_process(proc)
+
+
+@contextlib.contextmanager
+def _nginx(folder: Path, port: int, backends: list[int]) -> Iterator[None]:
+    """nginx with the ``deploy/nginx`` snippets on *port* (known before the apps start)."""
+    folder.mkdir()
+    conf = folder / "nginx.conf"
+    conf.write_text(nginx_config(folder, port, backends), encoding="utf-8")
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen([str(NGINX), "-p", str(folder), "-c", str(conf)],
+                                stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait(f"http://127.0.0.1:{port}/_stcore/health", proc, log, "nginx", 30.0)
             yield
         finally:
             stop_process(proc)
@@ -101,7 +128,9 @@ def _streamlit(workdir: Path, port: int, env: dict[str, str],
 
 @pytest.fixture(scope="module")
 def oidc_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcApp]:
-    """The provider, then the app with an ``[auth]`` secrets file and one editor account."""
+    """The provider, two app processes with an ``[auth]`` secrets file, nginx in front."""
+    if not NGINX.exists() or shutil.which("node") is None:
+        _missing(f"nginx ({NGINX}) and node are needed")
     root = tmp_path_factory.mktemp("oidc")
     store, workdir = root / "store", root / "app"
     (workdir / ".streamlit").mkdir(parents=True)
@@ -115,34 +144,50 @@ def oidc_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcApp]:
         capture_output=True, text=True, stdin=subprocess.DEVNULL,
         cwd=PROJECT_ROOT, env=env, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with oidc_provider(f"{url}/oauth2callback") as provider:
-        (workdir / ".streamlit" / "secrets.toml").write_text(secrets_toml(url, provider),
-                                                              encoding="utf-8")
-        with _streamlit(workdir, port, env):
-            yield OidcApp(url, database_url, provider)
+    proxy_port, ports = free_port(), [free_port(), free_port()]
+    url = f"http://127.0.0.1:{proxy_port}"
+    with contextlib.ExitStack() as stack:
+        provider = stack.enter_context(oidc_provider(f"{url}/oauth2callback"))
+        # one cookie secret for every process: any of them can read the sign-in cookie
+        (workdir / ".streamlit" / "secrets.toml").write_text(
+            secrets_toml(url, provider, secrets.token_hex(32)), encoding="utf-8")
+        for port in ports:
+            stack.enter_context(_streamlit(workdir, port, env))
+        stack.enter_context(_nginx(root / "nginx", proxy_port, ports))
+        yield OidcApp(url, database_url, provider, routes_to_each_backend(url, 2))
 
 
-def _page(browser: Any) -> Any:
-    """A fresh browser page that reaches loopback only."""
+def _page(browser: Any, app: OidcApp, route: str) -> Any:
+    """A fresh browser page that reaches loopback only, pinned by nginx to one app process."""
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
     context.route(NON_LOCAL, lambda r: r.abort())
+    context.add_cookies([{"name": "carte_route", "value": route, "url": app.url}])
     context.set_default_timeout(WAIT_MS)
     return context.new_page()
 
 
-def _sign_in(page: Any, app: OidcApp, email: str) -> None:
-    """The sidebar's provider button, then the provider's login and consent forms."""
-    page.goto(app.url, wait_until="domcontentloaded")
+def _open(page: Any, url: str) -> str:
+    """Load *url* through the proxy; return the app process that answered."""
+    response = page.goto(url, wait_until="domcontentloaded")
+    return str(response.headers[BACKEND_HEADER.lower()])
+
+
+def _sign_in(page: Any, app: OidcApp, email: str) -> str:
+    """The sidebar's provider button, then the provider's login and consent forms.
+
+    Returns the app process the browser came back to.
+    """
+    backend = _open(page, app.url)
     page.get_by_text("Connexion", exact=True).click()
     page.get_by_role("button", name=SIGN_IN_OIDC).click()
     page.wait_for_url(re.compile(re.escape(app.provider.issuer) + r"/interaction/"))
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill("any password the test provider accepts")
     page.get_by_role("button", name="Sign-in").click()
-    page.get_by_role("button", name="Continue").click()  # consent to openid email profile
-    page.wait_for_url(re.compile(re.escape(app.url) + r"/?($|\?)"))
+    with page.expect_response(re.compile(re.escape(app.url) + r"/?$")) as back:
+        page.get_by_role("button", name="Continue").click()  # consent: openid email profile
+    assert back.value.headers[BACKEND_HEADER.lower()] == backend  # the route cookie held
+    return backend
 
 
 def _close_first_school(page: Any, app: OidcApp) -> None:
@@ -172,20 +217,26 @@ def _refused_edit_page(page: Any, app: OidcApp) -> None:
 
 def test_an_editor_signs_in_at_the_provider_edits_and_signs_out(browser: Any,
                                                                  oidc_app: OidcApp) -> None:
-    page = _page(browser)
+    route_a, route_b = oidc_app.backends
+    page = _page(browser, oidc_app, route_a)
     try:
-        _sign_in(page, oidc_app, EDITOR)
+        on_a = _sign_in(page, oidc_app, EDITOR)
         page.get_by_text(f"Connecté : {EDITOR} (éditeur)").wait_for()
         _close_first_school(page, oidc_app)
         assert _close_authors(oidc_app) == [EDITOR]  # the history names the account
+
+        # the other process reads the same sign-in cookie (one cookie_secret)
+        page.context.add_cookies([{"name": "carte_route", "value": route_b,
+                                   "url": oidc_app.url}])
+        assert _open(page, oidc_app.url) != on_a
+        page.get_by_text(f"Connecté : {EDITOR} (éditeur)").wait_for()
 
         # sign out: the app and the provider forget the user; back as a viewer
         page.get_by_role("button", name="Se déconnecter").click()
         page.wait_for_url(re.compile(re.escape(oidc_app.provider.issuer) + r"/session/end"))
         page.get_by_role("button", name=re.compile("Yes, sign me out", re.I)).click()
         page.wait_for_url(re.compile(re.escape(oidc_app.url) + r"/?($|\?)"))
-        page.get_by_role("button", name=SIGN_IN_OIDC).or_(
-            page.get_by_text("Connexion", exact=True)).first.wait_for()
+        page.get_by_text("Connexion", exact=True).wait_for()
         assert page.get_by_text(f"Connecté : {EDITOR}").count() == 0
         _refused_edit_page(page, oidc_app)
         assert page.get_by_text("Connecté :").count() == 0
@@ -194,7 +245,7 @@ def test_an_editor_signs_in_at_the_provider_edits_and_signs_out(browser: Any,
 
 
 def test_an_email_without_an_account_is_a_viewer(browser: Any, oidc_app: OidcApp) -> None:
-    page = _page(browser)
+    page = _page(browser, oidc_app, oidc_app.backends[1])
     try:
         _sign_in(page, oidc_app, STRANGER)
         page.get_by_text(f"Connecté : {STRANGER} (lecteur)").wait_for()
