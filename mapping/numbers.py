@@ -82,6 +82,24 @@ def format_number(value: object, lang: str = "fr", decimals: int = 0) -> str:
     return text.replace(",", "\0").replace(".", dec).replace("\0", group)
 
 
+def format_auto(value: object, lang: str = "fr", max_decimals: int = 6) -> str:
+    """Write a figure of unknown precision: whole numbers without decimals, others with
+    the decimals they need (at most *max_decimals*), e.g. values of a change log.
+
+    Examples
+    --------
+    >>> format_auto(6.0, "fr"), format_auto(-7.60962, "fr"), format_auto(0.5, "en")
+    ('6', '-7,60962', '0.5')
+    """
+    f = _finite(value)
+    if f is None:
+        return MISSING
+    for d in range(max(max_decimals, 0) + 1):
+        if round(f, d) == round(f, max_decimals):
+            return format_number(f, lang, d)
+    return format_number(f, lang, max_decimals)
+
+
 def format_int(value: object, lang: str = "fr") -> str:
     """Write a count rounded to a whole number (``2 378``)."""
     return format_number(value, lang, 0)

@@ -278,3 +278,63 @@ def test_cycle_filter_hides_the_other_cycles_columns() -> None:
         assert cat[other].label_in("fr") not in options
     ids = at.session_state["c_indicators"]
     assert all("secondary" not in i and "preschool" not in i for i in ids)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("section", ["typology", "change"])
+def test_remote_sections_speak_one_language(section: str, lang: str,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    problems, _files = walk("remote.py", lang, monkeypatch, remote_section=section)
+    assert not problems, problems[:10]
+
+
+@pytest.fixture
+def editor_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A signed-in editor of a fresh school database (GeoPackage store in *tmp_path*)."""
+    from mapping.auth import add_account, sign_in
+    from mapping.auth.database import open_engine
+    from mapping.exports import to_csv
+    from mapping.registry import load_default_registry
+    from mapping.roles import SYSTEM
+    from mapping.store import open_store
+
+    monkeypatch.setenv("CARTE_SCOLAIRE_STORE_DIR", str(tmp_path))
+    monkeypatch.delenv("CARTE_SCOLAIRE_DATABASE_URL", raising=False)
+    store = open_store()
+    engine = open_engine(store.url)
+    add_account(engine, "amina", "editor", "correct horse battery staple", actor=SYSTEM)
+    token = sign_in(engine, "amina", "correct horse battery staple", client="test").token
+    engine.dispose()
+    part = load_default_registry().iloc[:3].copy()
+    done = store.import_file(SYSTEM, to_csv(part), "academy.csv", mode="partial")
+    store.publish(SYSTEM, done.delivery_id)
+    school = str(part.iloc[0]["school_id"])
+    record = store.school(school)
+    store.edit_school(SYSTEM, school, {"classrooms": 7.0}, record.row_version)
+    yield token
+    store.dispose()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_schools_page_speaks_one_language(lang: str, editor_token: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    problems, _files = walk("schools.py", lang, monkeypatch, auth_token=editor_token)
+    assert not problems, problems[:10]
+
+
+def test_every_multiselect_hides_streamlit_select_all() -> None:
+    # Streamlit 1.67 writes its own "Select all" option in English: every multiselect of
+    # the app turns it off (select_all=False)
+    calls = []
+    for path in [PROJECT_ROOT / "app.py", *sorted((PROJECT_ROOT / "ui").rglob("*.py"))]:
+        text = path.read_text(encoding="utf-8")
+        for m in re.finditer(r"\.multiselect\(", text):
+            depth, i = 0, m.end() - 1
+            while True:
+                depth += {"(": 1, ")": -1}.get(text[i], 0)
+                if depth == 0:
+                    break
+                i += 1
+            calls.append((path.name, text[m.start():i + 1]))
+    assert calls
+    assert [n for n, c in calls if "select_all=False" not in c] == []

@@ -15,7 +15,7 @@ import streamlit as st
 from mapping.access import official_access
 from mapping.catalogue import Indicator
 from mapping.indicators import catalogue
-from mapping.numbers import format_int, format_km, format_percent
+from mapping.numbers import format_int, format_km, format_percent, vega_locale
 from mapping.provenance import analysis_note, quality_label
 from ui import state
 
@@ -63,7 +63,8 @@ def key_figures(code: str, extra: Indicator | None = None) -> pd.DataFrame:
             state.t("panel.indicator"): label,
             state.t("panel.value"): ind.format(value, lang),
             state.t("panel.rank"): "—" if pd.isna(rank) else state.t(
-                "panel.rank_value", rank=int(rank), n=int(values.notna().sum())),
+                "panel.rank_value", rank=format_int(rank, lang),
+                n=format_int(values.notna().sum(), lang)),
             state.t("panel.province_avg"): ind.format(
                 pd.to_numeric(province[ind_id], errors="coerce").mean(), lang),
             state.t("panel.region_avg"): ind.format(values.mean(), lang),
@@ -89,17 +90,7 @@ def age_chart(frame: pd.DataFrame) -> alt.Chart:
         y=alt.Y("band:N", title=state.t("panel.age_band"), sort=list(frame["band"])),
         tooltip=[alt.Tooltip("band:N", title=state.t("panel.age_band")),
                  alt.Tooltip("share:Q", title=state.t("panel.share"), format=".1f")],
-    ).properties(height=320).configure(
-        locale={"number": NUMBER_LOCALES.get(lang, NUMBER_LOCALES["en"])},
-        axis={"labelLimit": 80})
-
-
-#: d3-format locales of the chart numbers (see docs/conventions-i18n.md).
-NUMBER_LOCALES = {
-    "fr": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", " €"]},
-    "ar": {"decimal": ".", "thousands": "\u202f", "grouping": [3], "currency": ["", ""]},
-    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]},
-}
+    ).properties(height=320).configure(locale=vega_locale(lang), axis={"labelLimit": 80})
 
 
 @st.cache_data(show_spinner=False)
@@ -177,7 +168,7 @@ def show(code: str, indicator: Indicator | None = None) -> None:
         st.table(access, hide_index=True)
         st.caption(state.t("panel.access_note"))
     schools = commune_schools(code)
-    st.markdown(f"**{state.t('panel.schools', n=len(schools))}**")
+    st.markdown(f"**{state.t('panel.schools', n=format_int(len(schools), lang))}**")
     if schools.empty:
         st.caption(state.t("panel.no_schools"))
     else:

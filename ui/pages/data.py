@@ -11,6 +11,7 @@ import streamlit as st
 
 from mapping.errors import MappingError
 from mapping.exports import to_csv
+from mapping.numbers import format_auto, format_int, format_percent
 from mapping.registry import RegistryImport, quality_shares, read_registry
 from mapping.registry.columns import TARGETS
 from mapping.registry.readers import MAX_BYTES, SUFFIXES
@@ -30,13 +31,26 @@ def _md(text: object) -> str:
 
 
 def _pct(shares: dict[str, float], key: str) -> str:
-    return f"{100 * shares.get(key, 0.0):.0f}"
+    return format_percent(shares.get(key, 0.0), state.lang(), 0, share=True)
+
+
+def _n(value: object) -> str:
+    return format_int(value, state.lang())
+
+
+def _cell(value: object) -> str:
+    """A cell of a mixed text-and-number column (old/new values) written as text."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_auto(value, state.lang())
+    return str(value)
 
 
 def _active_registry() -> None:
     reg = state.registry()
     name = state.registry_label()
-    st.subheader(state.t("registry.active", name=_md(name), n=f"{len(reg):,}"))
+    st.subheader(state.t("registry.active", name=_md(name), n=_n(len(reg))))
     shares = quality_shares(reg)
     loc, cap = shares["location_quality"], shares["capacity_quality"]
     st.caption(state.t(
@@ -128,12 +142,12 @@ def _mapping_editor(result: RegistryImport, file_key: str) -> None:
 
 def _report(result: RegistryImport) -> None:
     s = result.summary
-    st.markdown(state.t("registry.summary", read=s["rows_read"], accepted=s["accepted"],
-                        rejected=s["rejected"], warnings=s["warnings"]))
+    st.markdown(state.t("registry.summary", read=_n(s["rows_read"]), accepted=_n(s["accepted"]),
+                        rejected=_n(s["rejected"]), warnings=_n(s["warnings"])))
     joined = s.get("joined") or {}
     assert isinstance(joined, dict)
-    st.caption(state.t("registry.joined", point=joined.get("point", 0),
-                       code=joined.get("code", 0), name=joined.get("name", 0)))
+    st.caption(state.t("registry.joined", point=_n(joined.get("point", 0)),
+                       code=_n(joined.get("code", 0)), name=_n(joined.get("name", 0))))
     if s.get("crs"):
         how = state.t("registry.crs_detected" if s.get("crs_detected") else "registry.crs_given")
         st.caption(state.t("registry.crs_used", crs=_md(s["crs"]), how=how))
@@ -204,7 +218,7 @@ def _deliver(result: RegistryImport, name: str, data: bytes) -> None:
     mode = st.radio(state.t("store.deliveries.mode"), modes, key="store_mode",
                     format_func=lambda m: state.t(f"store.deliveries.{m}"))
     note = st.text_input(state.t("store.deliveries.note"), key="store_note")
-    if st.button(state.t("store.deliveries.create", n=len(result.schools)), type="primary",
+    if st.button(state.t("store.deliveries.create", n=_n(len(result.schools))), type="primary",
                  key="store_create"):
         try:
             delivery_id = store.create_delivery(
@@ -222,11 +236,12 @@ def _preview(store: Store, delivery_id: int) -> None:
     """The changes a draft would make, and the publish button."""
     preview = store.preview(delivery_id)
     st.subheader(state.t("store.deliveries.preview", id=delivery_id))
-    st.markdown(state.t("store.deliveries.counts", **preview.counts))
+    st.markdown(state.t("store.deliveries.counts",
+                        **{k: _n(v) for k, v in preview.counts.items()}))
     table = preview.table()
     if len(table):
         for col in ("old", "new"):  # mixed text and numbers: shown as text
-            table[col] = [("" if v is None else str(v)) for v in table[col]]
+            table[col] = [_cell(v) for v in table[col]]
         st.dataframe(table, hide_index=True, width="stretch")
     who = auth.actor()
     if who is None or not who.may("publish"):

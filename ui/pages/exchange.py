@@ -6,6 +6,7 @@ Everything is computed by :mod:`mapping.exchange`; this page only shows it.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,6 +24,8 @@ from mapping.exchange import (
 )
 from mapping.exchange.reconcile import commune_summary, reconcile
 from mapping.exports import to_csv
+from mapping.i18n import is_rtl
+from mapping.numbers import format_number, formatters
 from mapping.web import esc
 from ui import auth, state
 from ui.mapview import render as mapview
@@ -30,6 +33,69 @@ from ui.mapview import render as mapview
 T = state.t
 _KIND_COLORS = {"none": "#f0f0f0", "low": "#fdd49e", "medium": "#fc8d59", "high": "#b30000"}
 _CHANGE_COLORS = {"none": "#f0f0f0", "changed": "#6baed6", "many": "#08519c"}
+
+
+#: Column → message key of its header, for the tables a person reads.
+_HEADERS = {
+    "code": "table.col.commune_code", "commune_code": "table.col.commune_code",
+    "cycle": "table.col.cycle", "school_id": "table.col.school_id",
+    "name_fr": "table.col.school", "type": "table.col.discrepancy",
+    "severity": "table.col.severity", "registry_value": "table.col.registry_value",
+    "hcp_value": "table.col.hcp_value", "discrepancies": "table.col.discrepancies",
+    "high": "table.col.high", "types": "table.col.types", "kind": "table.col.change",
+    "lon": "table.col.lon", "lat": "table.col.lat", "resource": "table.col.table",
+    "read": "table.col.read", "valid": "table.col.valid", "invalid": "table.col.invalid",
+    "row": "table.col.row", "field": "table.col.field", "value": "table.col.value",
+    "message": "table.col.message",
+}
+#: Column → prefix of the message key of each value (codes shown as words).
+_VALUES = {"cycle": "cycle.", "type": "exchange.type.", "severity": "exchange.severity.",
+           "kind": "table.change."}
+
+
+def _word(prefix: str, value: object) -> object:
+    if not isinstance(value, str) or not value:
+        return value
+    key = prefix + value
+    text = T(key)
+    return value if text == key else text
+
+
+def _figure(value: object, lang: str) -> object:
+    """A number of a mixed column written for *lang* (text and empty cells unchanged)."""
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return value
+    return format_number(f, lang, 0 if f.is_integer() else 2) if f == f else None
+
+
+def _readable(frame: pd.DataFrame, decimals: Mapping[str, int] | None = None,
+              headers: Mapping[str, str] | None = None) -> None:
+    """Show *frame* for a person: translated headers and codes, numbers of the locale.
+
+    Machine codes stay in their own columns (commune and school codes); the
+    downloads keep the machine table.
+    """
+    lang = state.lang()
+    out = frame.copy()
+    for col, prefix in _VALUES.items():
+        if col in out:
+            out[col] = out[col].map(lambda v, p=prefix: _word(p, v))
+    if "types" in out:
+        out["types"] = out["types"].map(lambda v: ", ".join(
+            str(_word("exchange.type.", x.strip())) for x in str(v).split(",")) if v else v)
+    for col in ("registry_value", "hcp_value", "value"):
+        if col in out:
+            out[col] = out[col].map(lambda v: _figure(v, lang))
+    names = {c: T(k) for c, k in {**_HEADERS, **(headers or {})}.items() if c in out}
+    out = out.rename(columns=names)
+    numbers = {names.get(c, c): d for c, d in (decimals or {}).items() if c in frame}
+    if is_rtl(lang):
+        out = out[list(reversed(out.columns))]
+    st.dataframe(out.style.format(formatters(lang, numbers)), hide_index=True)
 
 
 def _saved(upload: object) -> Path:
@@ -51,9 +117,11 @@ def _receipt(path: Path) -> bool:
         st.caption(T("exchange.ui.meta", producer=m.producer.upper(), period=m.period,
                      created=m.created, version=m.schema_version))
     if receipt.counts:
-        st.dataframe(pd.DataFrame([vars(c) for c in receipt.counts]), hide_index=True)
+        _readable(pd.DataFrame([vars(c) for c in receipt.counts]),
+                  {"read": 0, "valid": 0, "invalid": 0})
     if receipt.issues:
-        st.dataframe(receipt.issues_frame(), hide_index=True)
+        _readable(receipt.issues_frame(), {"row": 0},
+                  headers={"code": "table.col.error_code"})
     return receipt.valid
 
 
@@ -100,8 +168,8 @@ with tab_diff:
         else:
             diff = diff_registries(old, new)
             events = diff.events(old, new)
-            st.metric(T("exchange.ui.changes"), len(events))
-            st.dataframe(events, hide_index=True)
+            st.metric(T("exchange.ui.changes"), format_number(len(events), state.lang()))
+            _readable(events, {"lon": 5, "lat": 5})
             per = events.groupby("commune_code").size()
             _commune_map("exchange_diff_map",
                          per.map(lambda n: "many" if n > 2 else "changed"),
@@ -112,15 +180,15 @@ with tab_diff:
 with tab_rec:
     found = reconcile(state.region(), state.registry())
     summary = commune_summary(found)
-    st.metric(T("exchange.ui.discrepancies"), len(found))
     lang = state.lang()
+    st.metric(T("exchange.ui.discrepancies"), format_number(len(found), lang))
     shown = found[["code", "cycle", "school_id", "type", "severity", "registry_value",
                    "hcp_value", f"explanation_{lang}"]]
-    st.dataframe(shown, hide_index=True)
+    _readable(shown, headers={f"explanation_{lang}": "table.col.explanation"})
     worst = found.dropna(subset=["code"]).assign(
         _r=lambda d: d["severity"].map({"high": 3, "medium": 2, "low": 1}))
     level = worst.sort_values("_r").groupby("code")["severity"].last()
     _commune_map("exchange_reconcile_map", level, _KIND_COLORS, T("exchange.ui.tab_reconcile"))
     st.download_button(T("exchange.ui.download"), to_csv(found), "reconciliation.csv",
                        mime="text/csv")
-    st.dataframe(summary, hide_index=True)
+    _readable(summary, {"discrepancies": 0, "high": 0})

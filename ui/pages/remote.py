@@ -25,6 +25,7 @@ from mapping.errors import MappingError
 from mapping.exports import to_csv
 from mapping.i18n import t as _t
 from mapping.indicators import catalogue
+from mapping.numbers import format_int, format_km, format_number, format_percent, formatters
 from mapping.web import LegendRow, commune_name, esc, legend_box, region_rank
 from ui import state
 from ui.mapview import render as mapview
@@ -49,14 +50,14 @@ def _name_col() -> str:
 
 
 def _fmt(value: Any, decimals: int = 1) -> str:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return "—"
-    if number != number:  # NaN
-        return "—"
-    text = f"{number:,.{decimals}f}".replace(",", "\u202f")
-    return text.replace(".", ",") if LANG == "fr" else text
+    return format_number(value, LANG, decimals)
+
+
+def _table(frame: pd.DataFrame, decimals: dict[str, int], *, hide_index: bool = True) -> None:
+    """Show *frame* with its numbers written in the interface language (sorting keeps the
+    values)."""
+    st.dataframe(frame.style.format(formatters(LANG, decimals)), hide_index=hide_index,
+                 width="stretch")
 
 
 def _show_choropleth(web_sel: gpd.GeoDataFrame, ind: Indicator, values: pd.Series,
@@ -157,9 +158,13 @@ if section == "readiness":
     with right:
         base_ind = cat["readiness_index"]
         if custom:
-            described = ", ".join(f"{T(f'remote.component.{c}')} {shares[c] * 100:.0f} %"
-                                  for c in remote.COMPONENT_IDS if shares[c] > 0)
-            note = {lang: t_in(lang, "remote.index_custom_note", weights=described)
+            def described(lang: str) -> str:
+                return ", ".join(
+                    f"{t_in(lang, f'remote.component.{c}')} "
+                    f"{format_percent(shares[c], lang, 0, share=True)}"
+                    for c in remote.COMPONENT_IDS if shares[c] > 0)
+
+            note = {lang: t_in(lang, "remote.index_custom_note", weights=described(lang))
                     for lang in LANGS}
             index_ind = dataclasses.replace(
                 base_ind, label={lang: t_in(lang, "remote.index_custom") for lang in LANGS},
@@ -208,7 +213,8 @@ if section == "readiness":
             T("remote.col.min"): round(float(raw.min()), 1),
             T("remote.col.max"): round(float(raw.max()), 1),
         })
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    _table(pd.DataFrame(rows), {T("remote.col.weight"): 0, T("remote.col.share"): 1,
+                                T("remote.col.min"): 1, T("remote.col.max"): 1})
     if custom:
         st.info(T("remote.custom_weights"))
 
@@ -225,10 +231,11 @@ if section == "readiness":
         summary = remote.sensitivity_summary(ranks)
         shifts = remote.commune_rank_shifts(ranks)
         m1, m2, m3 = st.columns(3)
-        m1.metric(T("remote.sens.max_shift"), int(shifts["max_shift"].max()))
+        m1.metric(T("remote.sens.max_shift"), format_int(shifts["max_shift"].max(), LANG))
         m2.metric(T("remote.sens.median_shift"), _fmt(shifts["max_shift"].median(), 1))
         m3.metric(T("remote.sens.quartile_changes"),
-                  f"{int((~shifts['quartile_stable']).sum())} / {len(shifts)}")
+                  f"{format_int((~shifts['quartile_stable']).sum(), LANG)} / "
+                  f"{format_int(len(shifts), LANG)}")
         view = pd.DataFrame({
             T("remote.col.component"): [T(f"remote.component.{c}") for c in summary["component"]],
             T("remote.sens.col.change"): [T("remote.sens.dropped") if ch == "0" else ch
@@ -238,10 +245,11 @@ if section == "readiness":
             T("remote.sens.col.mean"): summary["mean_shift"].round(1),
             T("remote.sens.col.quartiles"): summary["quartile_changes"],
         })
-        st.dataframe(view, hide_index=True, width="stretch")
+        _table(view, {T("remote.sens.col.max"): 0, T("remote.sens.col.median"): 1,
+                      T("remote.sens.col.mean"): 1, T("remote.sens.col.quartiles"): 0})
         st.markdown(f"**{T('remote.sens.top')}**")
         top = shifts.head(15)
-        st.dataframe(pd.DataFrame({
+        _table(pd.DataFrame({
             T("remote.commune"): top.index.map(names),
             T("remote.province"): top.index.map(provinces),
             T("remote.sens.col.base_rank"): top["base_rank"],
@@ -249,7 +257,8 @@ if section == "readiness":
             T("remote.sens.col.worst_rank"): top["worst_rank"],
             T("remote.sens.col.max"): top["max_shift"],
             T("remote.sens.col.stable"): top["quartile_stable"],
-        }), hide_index=True, width="stretch")
+        }), dict.fromkeys([T("remote.sens.col.base_rank"), T("remote.sens.col.best_rank"),
+                           T("remote.sens.col.worst_rank"), T("remote.sens.col.max")], 0))
 
 # --- typology -------------------------------------------------------------------------------
 
@@ -261,9 +270,9 @@ def _typology_layer(typo: pd.DataFrame, measure: str) -> web.Categories:
     for row in frame.itertuples(index=False):
         second = row.name_fr if LANG == "ar" else row.name_ar
         if measure == "mean_km":
-            acc_text = f"{_fmt(row.access_value, 1)} km"
+            acc_text = format_km(row.access_value, LANG, 1)
         else:
-            acc_text = f"{_fmt(row.access_value * 100, 0)} %"
+            acc_text = format_percent(row.access_value, LANG, 0, share=True)
         tip = (f'<div dir="{DIR}"><b>{esc(commune_name(row, LANG))}</b> '
                f'<span dir="auto">{esc(second)}</span><br>'
                f'<b>{esc(T(f"remote.class.{row.typology}"))}</b><br>'
@@ -333,12 +342,13 @@ if section == "typology":
     typo = typo_all.loc[codes]
     counts = ty.children_by_class(typo)
     acut = typo_all.attrs["access_cutoff"]
-    acut_text = (f"{_fmt(acut, 1)} km" if measure == "mean_km" else f"{_fmt(acut * 100, 0)} %")
+    acut_text = (format_km(acut, LANG, 1) if measure == "mean_km"
+                 else format_percent(acut, LANG, 0, share=True))
     st.markdown(T("remote.typo.cutoffs_used", measure=T(f"remote.typo.measure.{measure}"),
                   access=acut_text, readiness=_fmt(typo_all.attrs["readiness_cutoff"])))
     n_assumed = int(typo["access_assumed"].sum())
     if n_assumed:
-        st.caption(T("remote.typo.assumed_note", n=n_assumed))
+        st.caption(T("remote.typo.assumed_note", n=format_int(n_assumed, LANG)))
     map_col, legend_col = st.columns([3, 1])
     with map_col:
         mapview.show_map("remote_typology_map", _typology_layer(typo, measure), height=540)
@@ -351,7 +361,9 @@ if section == "typology":
     st.caption(T("remote.typo.children_caption", total=_fmt(total, 0)))
     shown_classes = [c for c in ty.CLASSES if c != ty.NO_FIGURE or counts.loc[c, "communes"]]
     cview = counts.loc[shown_classes]
-    st.dataframe(pd.DataFrame({
+    child_cols = [T(f"cycle.{c}") for c in ("preschool", "primary", "lower_secondary",
+                                             "upper_secondary")]
+    _table(pd.DataFrame({
         T("remote.typo.col.class"): [T(f"remote.class.{c}") for c in cview.index],
         T("remote.typo.col.communes"): cview["communes"].to_numpy(),
         **{T(f"cycle.{c}"): cview[col].astype(int).to_numpy()
@@ -359,7 +371,8 @@ if section == "typology":
                              ty.CHILD_COLUMNS, strict=True)},
         T("remote.typo.col.total"): cview[ty.CHILDREN_TOTAL].astype(int).to_numpy(),
         T("remote.typo.col.share"): cview["share_children"].round(1).to_numpy(),
-    }), hide_index=True, width="stretch")
+    }), {T("remote.typo.col.communes"): 0, **dict.fromkeys(child_cols, 0),
+         T("remote.typo.col.total"): 0, T("remote.typo.col.share"): 1})
 
     st.subheader(T("remote.typo.priority_title"))
     rank_options = [ty.CHILDREN_TOTAL, *ty.CHILD_COLUMNS]
@@ -383,7 +396,10 @@ if section == "typology":
             rank_labels[by] + " — " + T("app.estimated"): prio[by].astype(int),
         })
         prio_view.index.name = T("remote.code")
-        st.dataframe(prio_view, width="stretch")
+        _table(prio_view, {T("remote.typo.col.rank"): 0, T("remote.typo.col.mean_km"): 1,
+                           T("remote.typo.col.share_beyond"): 0,
+                           T("remote.typo.col.readiness"): 1,
+                           rank_labels[by] + " — " + T("app.estimated"): 0}, hide_index=False)
         st.download_button(T("remote.typo.download"), to_csv(prio.reset_index()),
                            file_name="priority_communes.csv", mime="text/csv")
     st.download_button(T("remote.typo.download_all"), to_csv(typo.reset_index()),
@@ -423,7 +439,9 @@ if section == "change":
                                         for r in part["reason"]],
     }, index=part.index)
     view.index.name = T("remote.code")
-    st.dataframe(view, width="stretch")
+    _table(view, {T("remote.change.col.2014"): decimals, T("remote.change.col.2024"): decimals,
+                  T("remote.change.col.change") + f" ({cind.unit_in(LANG)})": 2},
+           hide_index=False)
     st.download_button(T("remote.change.download"),
                        to_csv(long[long["code"].isin(codes)]),
                        file_name="change_2014_2024.csv", mime="text/csv")

@@ -11,15 +11,16 @@ import datetime as dt
 import re
 from typing import Any
 
-import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from mapping.errors import MappingError
+from mapping.numbers import format_auto
+from mapping.provenance import quality_label, source_label
 from mapping.roles import Actor
 from mapping.schema import CYCLES, SECTORS
 from mapping.store import EditConflict, SchoolRecord, Store
 from ui import auth, state
+from ui.mapview import places
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 _TEXT_FIELDS = ("name_fr", "name_ar", "kind", "parent_id", "status", "source",
@@ -61,19 +62,16 @@ def _run(action: Any, *args: Any) -> SchoolRecord | None:
     return record
 
 
-def _click_map(key: str, lat: float, lon: float) -> tuple[float, float] | None:
-    """A small map; returns the clicked point (lat, lon), if any."""
-    fmap = folium.Map(location=[lat, lon], zoom_start=9, tiles=None)
-    url = state.tiles_url()
-    if url:
-        folium.TileLayer(url, attr="tiles").add_to(fmap)
-    folium.GeoJson(state.web_provinces().__geo_interface__, name="provinces").add_to(fmap)
-    folium.Marker([lat, lon]).add_to(fmap)
-    out = st_folium(fmap, key=key, height=320, returned_objects=["last_clicked"])
-    clicked = (out or {}).get("last_clicked")
-    if clicked:
-        return float(clicked["lat"]), float(clicked["lng"])
-    return None
+def _click_map(key: str, lat: float, lon: float,
+               fill: tuple[str, str] | None = None) -> tuple[float, float] | None:
+    """A small map to place the school; returns the clicked point (lat, lon), if any.
+
+    The persistent map in "add" mode: a click comes back as its ``map_click``
+    event, is drawn on the map and kept until the next click. *fill* names the
+    keys ``(lon_key, lat_key)`` of keyed number inputs that the click fills
+    (a keyed widget keeps its own value otherwise).
+    """
+    return places.place_map(key, lat, lon, fill=fill, height=320)
 
 
 def _edit(store: Store, who: Actor, record: SchoolRecord) -> None:
@@ -130,9 +128,24 @@ def _edit(store: Store, who: Actor, record: SchoolRecord) -> None:
             _saved(done)
     st.subheader(state.t("store.schools.history"))
     history = store.history(record.school_id)
+    lang = state.lang()
     for col in ("before", "after"):  # mixed text and numbers: shown as text
-        history[col] = [("" if v is None else str(v)) for v in history[col]]
+        history[col] = [_history_cell(f, v, lang)
+                        for f, v in zip(history["field"], history[col], strict=True)]
     st.dataframe(history, hide_index=True, width="stretch")
+
+
+def _history_cell(field: object, value: object, lang: str) -> str:
+    """A value of the change log as a person reads it (numbers and provenance in *lang*)."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_auto(value, lang)
+    if field == "source":
+        return source_label(value, lang)
+    if field in ("location_quality", "capacity_quality"):
+        return quality_label(str(value), lang)
+    return str(value)
 
 
 def _add(store: Store, who: Actor) -> None:
@@ -172,7 +185,7 @@ with tab_edit:
         st.info(state.t("store.schools.no_school"))
     else:
         chosen = st.selectbox(state.t("store.schools.pick"), ids, key="school_pick")
-        if st.button("↻", key="school_reload", help="reload"):
+        if st.button("↻", key="school_reload", help=state.t("table.reload_help")):
             st.session_state.pop(_seen_key(str(chosen)), None)
         _edit(store, who, store.school(str(chosen)))
 with tab_add:
