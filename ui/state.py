@@ -35,6 +35,7 @@ from mapping.provenance import registry_name, without_demo
 from mapping.registry import load_default_registry, to_registry
 from mapping.store import Store, default_url, open_store
 from mapping.table import indicator_table
+from mapping.themes import catalogue_key
 
 #: Environment variable naming a CSV of schools appended to the default registry.
 EXTRA_SCHOOLS_ENV = "CARTE_SCOLAIRE_EXTRA_SCHOOLS"
@@ -153,6 +154,15 @@ def registry_label() -> str:
     return t("store.label.published", backend=opened.backend)
 
 
+def _registry_key(reg: gpd.GeoDataFrame) -> str:
+    return str(reg.attrs.get("key", registry_label()))
+
+
+def _table_key(reg: gpd.GeoDataFrame) -> str:
+    # the registry, and the catalogue's themes (an imported HCP layer adds columns)
+    return f"{_registry_key(reg)}|{catalogue_key()!r}"
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _table(key: str, _registry: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     # *key* identifies the registry; the leading underscore keeps Streamlit from hashing it.
@@ -174,7 +184,7 @@ def table() -> gpd.GeoDataFrame:
     A registry identifies itself by ``attrs["key"]`` (a content hash).
     """
     reg = registry()
-    return _table(_registry_key(reg), reg)
+    return _table(_table_key(reg), reg)
 
 
 @st.cache_resource(show_spinner=False)
@@ -207,7 +217,7 @@ def selected_provinces(selection: Selection) -> gpd.GeoDataFrame:
 
 def web_table() -> gpd.GeoDataFrame:
     """:func:`table` with the simplified web geometry, for folium maps."""
-    return _web_table(_registry_key(registry()), table())
+    return _web_table(_table_key(registry()), table())
 
 
 def lang() -> str:
@@ -226,10 +236,6 @@ def selection() -> Selection:
     return sel if isinstance(sel, Selection) else Selection()
 
 
-def _registry_key(reg: gpd.GeoDataFrame) -> str:
-    return str(reg.attrs.get("key", registry_label()))
-
-
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _selected_communes(key: str, sel_key: str, _tab: gpd.GeoDataFrame,
                        _sel: Selection) -> gpd.GeoDataFrame:
@@ -240,7 +246,7 @@ def _selected_communes(key: str, sel_key: str, _tab: gpd.GeoDataFrame,
 def selected_communes() -> gpd.GeoDataFrame:
     """Rows of :func:`table` in the current selection (shared: select or copy, never write)."""
     sel = selection()
-    return _selected_communes(_registry_key(registry()), repr(sel), table(), sel)
+    return _selected_communes(_table_key(registry()), repr(sel), table(), sel)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

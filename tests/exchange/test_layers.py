@@ -164,3 +164,23 @@ def test_stamp_follows_the_folder(store_dir: Path, cli_package: Path) -> None:
     count, newest = folder_stamp(layers_dir())
     assert count == 2 and newest >= target.stat().st_mtime_ns
     assert re.fullmatch(r"hcp-rgph-2024-.*\.csv", target.name)
+
+
+def test_a_layer_imported_while_the_app_runs_is_offered_at_its_next_rerun(
+        store_dir: Path, cli_package: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from mapping.settings import PROJECT_ROOT
+
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    assert not any("(paquet HCP)" in o for o in at.selectbox(key="m_indicator").options)
+    import_hcp(cli_package)
+    at.run()  # same process, caches warm: the commune table is rebuilt for the new theme
+    assert not at.exception
+    picker = at.selectbox(key="m_indicator")
+    label = catalogue()[RATE].label_in("fr")
+    assert any(o.endswith(label) for o in picker.options), picker.options
+    picker.set_value(RATE).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="m_indicator").value == RATE
