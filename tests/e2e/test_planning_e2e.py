@@ -3,6 +3,8 @@
 Issue "forward planning", done when: a director opens the planning page, picks collège
 and 2034, sees on the map which communes will lack classrooms, with the variants and the
 method one click away, and the figures recompute when a planned school is added.
+The map is the app's persistent map component (``ui.mapview``); a click on it chooses
+where the next planned school goes.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 TIMEOUT = 120_000
-FRAME = "iframe[title*='st_folium']"
+FRAME = ".cs-mapview"
 HEADLINE = re.compile(r"Collège, 2034 : ([\d\u202f]+) salles manquantes")
 
 
@@ -31,8 +33,8 @@ def test_director_sees_the_college_deficit_in_2034_and_a_planned_school_changes_
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{app_url}/planning?prov=07.351&lang=fr", wait_until="domcontentloaded")
-    page.wait_for_selector(FRAME, timeout=TIMEOUT)
-    frame = page.frame_locator(FRAME).first
+    page.wait_for_selector(f"{FRAME}[data-ready='1']", timeout=TIMEOUT)
+    frame = page.locator(FRAME).first
     frame.locator("path.cs-commune").first.wait_for(timeout=TIMEOUT)
     assert frame.locator("path.cs-commune").count() == 15  # Marrakech prefecture's communes
     page.get_by_text(HEADLINE).wait_for(timeout=TIMEOUT)
@@ -60,5 +62,14 @@ def test_director_sees_the_college_deficit_in_2034_and_a_planned_school_changes_
     page.get_by_text(re.compile(r"Collège, 2034 : 0 salles manquantes")).wait_for(
         timeout=TIMEOUT)
     assert _lacking(page) < before
+
+    # a click on the map chooses where the next planned school goes
+    page.locator(FRAME).first.scroll_into_view_if_needed()
+    box = page.locator(FRAME).first.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.get_by_text(re.compile(
+        r"Emplacement choisi sur la carte : latitude \d+,\d{4}, longitude -\d+,\d{4}")).wait_for(
+        timeout=TIMEOUT)
     assert not dialogs
     assert page.blocked_requests == []
