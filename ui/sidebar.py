@@ -12,6 +12,7 @@ import streamlit as st
 from mapping.catalogue import LANGS
 from mapping.filters import Selection
 from mapping.i18n import LANGUAGE_NAMES, t
+from mapping.numbers import format_int
 from mapping.schema import AREA_TYPES, CYCLES, SECTORS
 from ui import state
 
@@ -105,7 +106,7 @@ def filters() -> Selection:
     )
     st.session_state["selection"] = selection
     n = int(selection.commune_mask(communes).sum())
-    sb.caption(state.t("ui.selected", n=n, total=len(communes)))
+    sb.caption(state.t("ui.selected", n=format_int(n, lang), total=format_int(len(communes), lang)))
     with sb.expander(state.t("ui.tiles")):
         st.text_input(state.t("ui.tiles"), key="tiles", help=state.t("ui.tiles_help"),
                       label_visibility="collapsed", placeholder="https://…/{z}/{x}/{y}.png")

@@ -54,7 +54,7 @@ for ind_id in st.session_state["c_indicators"]:
     out[header] = pd.to_numeric(tab[ind_id], errors="coerce").round(ind.decimals).to_numpy()
     decimals[header] = ind.decimals
 
-st.caption(state.t("communes.caption", n=len(out)))
+st.caption(state.t("communes.caption", n=format_number(len(out), lang)))
 # numbers written in the interface language; sorting still uses the values
 shown = out[list(reversed(out.columns))] if is_rtl(lang) else out
 st.dataframe(

@@ -7,11 +7,12 @@ import datetime as dt
 import hashlib
 import re
 
+import pandas as pd
 import streamlit as st
 
 from mapping.errors import MappingError
 from mapping.exports import to_csv
-from mapping.numbers import format_auto, format_int, format_percent
+from mapping.numbers import format_auto, format_int, format_percent, formatters
 from mapping.registry import RegistryImport, quality_shares, read_registry
 from mapping.registry.columns import TARGETS
 from mapping.registry.readers import MAX_BYTES, SUFFIXES
@@ -242,7 +243,15 @@ def _preview(store: Store, delivery_id: int) -> None:
     if len(table):
         for col in ("old", "new"):  # mixed text and numbers: shown as text
             table[col] = [_cell(v) for v in table[col]]
-        st.dataframe(table, hide_index=True, width="stretch")
+        table["change"] = [_word(f"table.op.{v}", v) for v in table["change"]]
+        table["field"] = [_word(f"report.field.{v}", v) for v in table["field"]]
+        heads = {"school_id": "table.col.school_id", "change": "table.col.change",
+                 "field": "table.col.field", "old": "table.col.before",
+                 "new": "table.col.after", "distance_m": "table.col.distance_m"}
+        st.dataframe(table.style.format(formatters(state.lang(), {"distance_m": 0})),
+                     hide_index=True, width="stretch",
+                     column_config={c: st.column_config.Column(state.t(k))
+                                    for c, k in heads.items() if c in table})
     who = auth.actor()
     if who is None or not who.may("publish"):
         st.info(state.t("store.deliveries.need_publish"))
@@ -259,6 +268,35 @@ def _preview(store: Store, delivery_id: int) -> None:
         st.rerun()
 
 
+def _word(key: str, value: object) -> object:
+    """The translation of *key*, or *value* itself when the catalogue has none."""
+    text = state.t(key)
+    return value if text == key else text
+
+
+def _deliveries_table(frame: pd.DataFrame) -> None:
+    """The past deliveries for a person: translated headers and states, local numbers.
+
+    Column names stay the store's (``delivery_id`` ...): the headers a person reads are
+    set with ``column_config``.
+    """
+    lang = state.lang()
+    shown = frame.drop(columns=["source_sha256"], errors="ignore").copy()
+    for col, prefix in (("kind", "table.kind."), ("status", "table.status."),
+                        ("mode", "store.deliveries.")):
+        if col in shown:
+            shown[col] = [_word(prefix + str(v), v) for v in shown[col]]
+    for col in ("received_at", "published_at"):
+        if col in shown:
+            shown[col] = [v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "strftime")
+                          and v == v else "" for v in shown[col]]
+    counts = [c for c in ("rows_read", "accepted", "rejected", "warnings") if c in shown]
+    st.dataframe(shown.style.format(formatters(lang, dict.fromkeys(counts, 0))),
+                 hide_index=True, width="stretch",
+                 column_config={c: st.column_config.Column(state.t(f"table.delivery.{c}"))
+                                for c in shown.columns})
+
+
 def _deliveries() -> None:
     """Past deliveries: list, report and rejected rows to download, drafts to publish."""
     store = state.store()
@@ -269,7 +307,7 @@ def _deliveries() -> None:
         _preview(store, draft)
     st.subheader(state.t("store.deliveries.past"))
     frame = store.deliveries()
-    st.dataframe(frame, hide_index=True, width="stretch")
+    _deliveries_table(frame)
     if frame.empty:
         return
     ids = [int(i) for i in frame["delivery_id"]]

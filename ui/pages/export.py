@@ -13,6 +13,7 @@ from mapping.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES, classify
 from mapping.filters import Selection
 from mapping.i18n import LANGUAGE_NAMES, t
 from mapping.indicators import get as get_indicator
+from mapping.numbers import format_int
 from mapping.printing import atlas
 from mapping.provenance import demo_mark, has_fictitious, without_demo
 from ui import indicator_picker, state
@@ -188,9 +189,9 @@ with tab_data:
     if communes.empty:
         st.warning(state.t("export.empty_selection"))
     else:
-        st.write(state.t("export.data_view", n=len(communes),
-                         schools=0 if schools is None else len(schools),
-                         douars=0 if douars is None else len(douars)))
+        st.write(state.t("export.data_view", n=format_int(len(communes), lang),
+                         schools=format_int(0 if schools is None else len(schools), lang),
+                         douars=format_int(0 if douars is None else len(douars), lang)))
         st.caption(state.t("export.douars_note"))
         files = (
             ("csv", "export.download_csv", "text/csv"),

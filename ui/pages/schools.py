@@ -132,7 +132,25 @@ def _edit(store: Store, who: Actor, record: SchoolRecord) -> None:
     for col in ("before", "after"):  # mixed text and numbers: shown as text
         history[col] = [_history_cell(f, v, lang)
                         for f, v in zip(history["field"], history[col], strict=True)]
-    st.dataframe(history, hide_index=True, width="stretch")
+    fields = history["field"].copy()
+    history["field"] = [_word(f"report.field.{v}", v) for v in fields]
+    history["operation"] = [_word(f"table.op.{v}", v) for v in history["operation"]]
+    history["at"] = [v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "strftime") and v == v
+                     else "" for v in history["at"]]
+    heads = {c: f"table.col.{c}" for c in ("change_id", "at", "account", "delivery_id",
+                                            "reason", "field", "before", "after")}
+    heads["operation"] = "table.col.change"
+    st.dataframe(history, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.Column(state.t(k))
+                                for c, k in heads.items() if c in history})
+
+
+def _word(key: str, value: object) -> object:
+    """The translation of *key*, or *value* itself when the catalogue has none."""
+    if value is None or value != value:
+        return ""
+    text = state.t(key)
+    return value if text == key else text
 
 
 def _history_cell(field: object, value: object, lang: str) -> str:
