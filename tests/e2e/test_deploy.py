@@ -163,3 +163,18 @@ def test_an_edit_published_on_one_process_is_seen_on_the_other(browser: Any,
                                .where(SCHOOL_CHANGES.c.operation == "close")).scalars().all()
     engine.dispose()
     assert authors == [EDITOR]  # the change names its author
+
+
+def test_the_warm_up_runs_on_loopback_and_the_proxy_hides_it(cluster: Deployment) -> None:
+    import urllib.error
+    import urllib.request
+
+    from ui.warmup import warm
+
+    for app in cluster.apps:  # what the systemd unit's ExecStartPost does, on loopback
+        assert warm(app.port) > 0
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{cluster.url}/_stcore/script-health-check", timeout=30)
+    assert refused.value.code == 404
+    with urllib.request.urlopen(f"{cluster.url}/_stcore/health", timeout=30) as ok:
+        assert ok.status == 200
