@@ -62,3 +62,33 @@ def test_a_planned_school_changes_the_deficit() -> None:
 def test_arabic_labels() -> None:
     at = _page(lang="ar")
     assert any("تقدير" in w.value for w in at.warning)
+
+
+def _charts(at: AppTest) -> list[dict[str, object]]:
+    import json
+
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+def test_names_beside_codes_and_numbers_of_the_language() -> None:
+    at = _page()
+    table = at.dataframe[0].value
+    assert list(table.columns[:2]) == ["Commune", "Code de la commune"]
+    assert table["Code de la commune"].str.match(r"^07\.\d{3}").all()
+    assert not table["Commune"].str.match(r"^07\.").any()  # names, not codes
+    children = [m.value for m in at.metric if m.label == "Enfants 2034"]
+    assert children and all(re.fullmatch(r"\d{1,3}(\u202f\d{3})+", v) for v in children)
+    charts = _charts(at)
+    assert len(charts) == 2
+    for spec in charts:
+        assert spec["config"]["locale"]["number"]["decimal"] == ","  # type: ignore[index]
+    assert "Enfants (estimation)" in str(charts[0])
+
+
+def test_english_numbers_and_arabic_charts() -> None:
+    at = _page(lang="en")
+    children = [m.value for m in at.metric if m.label == "Children 2034"]
+    assert children and all(re.fullmatch(r"\d{1,3}(,\d{3})+", v) for v in children)
+    ar = _page(lang="ar")
+    assert "الأطفال (تقدير)" in str(_charts(ar)[0])
+    assert list(ar.dataframe[0].value.columns[-2:]) == ["رمز الجماعة", "الجماعة"]  # RTL order

@@ -19,7 +19,7 @@ from mapping.classify import classify
 from mapping.errors import MappingError
 from mapping.exports import to_csv
 from mapping.i18n import is_rtl, t
-from mapping.numbers import format_int, format_number, formatters, vega_locale
+from mapping.numbers import format_int, format_number, format_percent, formatters, vega_locale
 from mapping.schema import CYCLES
 from mapping.settings import PROJECT_ROOT
 from ui import components, state
@@ -112,7 +112,7 @@ with st.expander(state.t("planning.settings")):
     norms = ", ".join(f"{state.t(f'cycle.{c}')} {format_number(defaults.norms.norm(c), lang)}"
                       for c in CYCLES)
     st.caption(state.t("planning.targets_note",
-                       rate=format_number(defaults.targets["upper_secondary"], lang, 1),
+                       rate=format_percent(defaults.targets["upper_secondary"], lang, 1),
                        norms=norms))
     cols = st.columns(len(CYCLES))
     targets: list[float] = []
@@ -121,7 +121,8 @@ with st.expander(state.t("planning.settings")):
         with col:
             targets.append(float(st.number_input(
                 state.t("planning.target", cycle=state.t(f"cycle.{c}")), min_value=0.0,
-                max_value=150.0, step=1.0, value=float(defaults.targets[c]), key=f"p_target_{c}")))
+                max_value=150.0, step=1.0, value=float(defaults.targets[c]), format="%.1f",
+                key=f"p_target_{c}")))
             sizes.append(int(st.number_input(
                 state.t("planning.school_size", cycle=state.t(f"cycle.{c}")), min_value=1,
                 max_value=60, step=1, value=int(defaults.school_size[c]), key=f"p_size_{c}")))
