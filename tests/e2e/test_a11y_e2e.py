@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 AXE = PROJECT_ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 TIMEOUT = 120_000
 #: URL path of each page (see ``app.py``), the map page being the root.
-PAGES = ("", "communes", "access", "remote", "data", "export")
+PAGES = ("", "communes", "access", "remote", "planning", "data", "export", "exchange")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
