@@ -107,3 +107,71 @@ def test_clicking_a_commune_opens_its_panel(page: Any, app_url: str) -> None:
     # key figures with the region rank and the age-structure chart follow
     page.get_by_text("Rang régional").first.wait_for(state="attached", timeout=TIMEOUT)
     assert page.get_by_text("Structure par âge").count() == 1
+
+
+EDITOR, PASSWORD = "amina", "olive tree kasbah 42"
+
+
+@pytest.fixture(scope="module")
+def store_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """An app on its own (empty) GeoPackage store with one editor account."""
+    import subprocess
+    import sys
+
+    from benchmarks import app_server
+    from mapping.settings import PROJECT_ROOT
+
+    folder = tmp_path_factory.mktemp("store")
+    done = subprocess.run(
+        [sys.executable, "-m", "mapping", "accounts", "--database",
+         f"sqlite:///{folder / 'schools.gpkg'}", "add", EDITOR, "--role", "editor"],
+        input=PASSWORD + "\n", capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+        check=False)
+    assert done.returncode == 0, done.stderr
+    with app_server(env={"CARTE_SCOLAIRE_STORE_DIR": str(folder)}) as server:
+        yield server.url
+
+
+def test_placing_a_school_by_a_map_click_fills_its_coordinates(page: Any,
+                                                               store_app: str) -> None:
+    dialogs = _open(page, store_app + "/?lang=fr")
+    page.get_by_text("Connexion", exact=True).click()
+    page.get_by_label("Nom du compte").fill(EDITOR)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    for _ in range(300):
+        if any(c["name"] == "carte_session" for c in page.context.cookies()):
+            break
+        page.wait_for_timeout(200)
+    page.goto(store_app + "/schools?lang=fr", wait_until="domcontentloaded")
+    page.get_by_role("tab", name="Ajouter une école").click()
+    # the tab's map (a map in the hidden tab waits for its size before fitting its view)
+    frame = page.locator(".cs-mapview.cs-mode-add[data-ready='1']:visible").first
+    frame.locator("path.cs-commune").first.wait_for(timeout=TIMEOUT)
+    # the school's current place is drawn, no folium iframe is left on the page
+    frame.locator("canvas.cs-points[data-layer='place']").wait_for(timeout=TIMEOUT)
+    assert page.locator("iframe").count() == 0
+    box = frame.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6
+    expected = frame.evaluate(
+        """(e, [x, y]) => { const v = e.csView;
+            const r = v.mapDiv.getBoundingClientRect();
+            const ll = v.map.containerPointToLatLng([x - r.left, y - r.top]);
+            return [ll.lat, ll.lng]; }""", [x, y])
+    page.mouse.click(x, y)
+    # the add form's coordinates (the edit tab, hidden, has its own lon/lat inputs)
+    page.wait_for_function(
+        "want => [...document.querySelectorAll(\"input[aria-label='lon']\")].some(i =>"
+        " i.offsetParent !== null && Math.abs(parseFloat(i.value) - want) < 2e-3)",
+        arg=expected[1], timeout=TIMEOUT)
+    lon = page.locator("input[aria-label='lon']:visible")
+    lat = page.locator("input[aria-label='lat']:visible")
+    # to a pixel of the click (the mouse lands on whole pixels)
+    assert float(lon.input_value()) == pytest.approx(expected[1], abs=2e-3)
+    assert float(lat.input_value()) == pytest.approx(expected[0], abs=2e-3)
+    # the clicked point is drawn where the click was
+    canvas = frame.locator("canvas.cs-points[data-layer='place']")
+    assert canvas.get_attribute("data-count") == "1"
+    assert not dialogs
+    assert page.blocked_requests == []

@@ -305,17 +305,15 @@ class MapView {
     this.root.setAttribute("lang", data.lang);
     this.placeControls(data.rtl);
     this.restyle(data.communes, data);
-    this.applyLegends(data.legends || []);
-    await this.applyLayers(data.layers || [], data);
-    this.provinceGroup && (data.provinces ? this.provinceGroup.addTo(this.map) : this.provinceGroup.remove());
     const fitKey = JSON.stringify(data.fit);
     if (fitKey !== this.fitKey) {
       this.fitKey = fitKey;
       const [minx, miny, maxx, maxy] = data.fit;
-      this.programmatic = true;
-      this.map.fitBounds(L.latLngBounds([miny, minx], [maxy, maxx]), { animate: false, padding: [8, 8] });
-      setTimeout(() => { this.programmatic = false; }, 50);
+      this.fitTo(L.latLngBounds([miny, minx], [maxy, maxx]));
     }
+    this.applyLegends(data.legends || []);
+    await this.applyLayers(data.layers || [], data);
+    this.provinceGroup && (data.provinces ? this.provinceGroup.addTo(this.map) : this.provinceGroup.remove());
     this.root.classList.toggle("cs-mode-add", data.click_mode === "add");
     this.renders += 1;
     this.root.setAttribute("data-renders", String(this.renders));
@@ -374,9 +372,28 @@ class MapView {
       return div;
     };
     if (window.ResizeObserver) {
-      this.resizer = new ResizeObserver(() => map.invalidateSize({ pan: false }));
+      this.resizer = new ResizeObserver(() => {
+        map.invalidateSize({ pan: false });
+        const size = map.getSize();
+        if (this.pendingFit && size.x && size.y) this.fitTo(this.pendingFit);
+      });
       this.resizer.observe(this.root);
     }
+  }
+
+  // Fit the view to bounds; a map without a size yet (in a hidden tab) gets a provisional
+  // view and fits once it is shown (see the ResizeObserver in init).
+  fitTo(bounds) {
+    const size = this.map.getSize();
+    this.programmatic = true;
+    if (!size.x || !size.y) {
+      this.pendingFit = bounds;
+      if (!this.map._loaded) this.map.setView(bounds.getCenter(), 7, { animate: false });
+    } else {
+      this.pendingFit = null;
+      this.map.fitBounds(bounds, { animate: false, padding: [8, 8] });
+    }
+    setTimeout(() => { this.programmatic = false; }, 50);
   }
 
   placeControls(rtl) {
