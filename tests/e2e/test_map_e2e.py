@@ -175,3 +175,26 @@ def test_placing_a_school_by_a_map_click_fills_its_coordinates(page: Any,
     assert canvas.get_attribute("data-count") == "1"
     assert not dialogs
     assert page.blocked_requests == []
+
+
+def test_data_page_previews_an_uploaded_registry_on_the_map(page: Any, app_url: str) -> None:
+    from pathlib import Path
+
+    from mapping.registry import read_registry
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "registry" / "test_schools_utf8_comma.csv"
+    accepted = read_registry(fixture.read_bytes(), fixture.name).schools
+    located = int((accepted.geometry.notna() & ~accepted.geometry.is_empty).sum())
+    dialogs = _open(page, app_url + "/data?lang=fr")
+    page.get_by_text("Registre actif :").first.wait_for(timeout=TIMEOUT)
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": fixture.name, "mimeType": "text/csv", "buffer": fixture.read_bytes()}])
+    frame = _map_frame(page)
+    canvas = frame.locator("canvas.cs-points[data-layer='schools']")
+    canvas.wait_for(timeout=TIMEOUT)
+    assert canvas.get_attribute("data-count") == str(located)
+    # imported sites are plain marks; the legend explains the marks
+    assert canvas.get_attribute("data-marks") == f"circle:{located}"
+    assert frame.locator(".cs-legend").filter(has_text="Site relevé ou importé").count() == 1
+    assert page.get_by_text("Aperçu sur la carte des établissements acceptés").count() == 1
+    assert not dialogs

@@ -21,6 +21,7 @@ from mapping.report_text import translate_rejected, translate_report, translate_
 from mapping.settings import CRS_LAMBERT_NORD, CRS_LAMBERT_SUD, CRS_STORAGE
 from mapping.store import Store
 from ui import auth, state
+from ui.mapview import places
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 _CRS_CHOICES = ("", CRS_STORAGE, CRS_LAMBERT_NORD, CRS_LAMBERT_SUD)
@@ -202,6 +203,7 @@ def _import() -> None:
         st.subheader(state.t("registry.schools"))
         st.dataframe(translate_schools(result.schools, state.lang()), hide_index=True,
                      width="stretch")
+        places.registry_preview("reg_preview_map", result.schools)
         _deliver(result, upload.name, data)
     else:
         st.warning(state.t("registry.nothing_accepted"))
