@@ -157,3 +157,15 @@ def test_base_map_tiles_only_on_request() -> None:
     html = webmap.base_map(tiles_url=url).get_root().render()
     assert "tile.example.org" in html
     assert "tile.example.org" not in webmap.base_map().get_root().render()
+
+
+def test_douar_legend_ranges_read_left_to_right_with_the_unit_outside() -> None:
+    from mapping.web.douars import band_labels, band_ranges, douar_legend_html
+
+    assert band_ranges("fr")[:3] == ["0–1", "1–2", "2–5"] and band_ranges("fr")[-1] == "> 20"
+    assert band_labels("en")[2] == "2–5 km"
+    html = douar_legend_html("lower_secondary", "ar")
+    assert 'dir="rtl"' in html
+    # every range is its own left-to-right run; the unit follows it, outside the run
+    assert html.count('<bdi dir="ltr">') == len(band_ranges("ar"))
+    assert '<bdi dir="ltr">2–5</bdi>&nbsp;كلم' in html

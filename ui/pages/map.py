@@ -11,6 +11,7 @@ from mapping import web
 from mapping.catalogue import Indicator
 from mapping.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES, classify
 from mapping.i18n import t
+from mapping.numbers import format_int, format_percent
 from mapping.registry import quality_shares
 from ui import commune_panel, indicator_picker, state, viewstate
 from ui.mapview import render as mapview
@@ -20,8 +21,9 @@ lang = state.lang()
 
 def _shares_text(shares: dict[str, float]) -> str:
     """``"inferred from the census 60 %, fictitious 40 %"`` in the interface language."""
-    return ", ".join(f"{state.t('quality.' + level)} {100 * share:.0f} %"
-                     for level, share in sorted(shares.items(), key=lambda kv: -kv[1]))
+    sep = "، " if lang == "ar" else ", "
+    return sep.join(f"{state.t('quality.' + level)} {format_percent(share, lang, 0, share=True)}"
+                    for level, share in sorted(shares.items(), key=lambda kv: -kv[1]))
 
 
 st.title(state.t("nav.map"))
@@ -124,12 +126,13 @@ def _map_and_panel(choropleth: web.Choropleth, schools: Any, indicator: Indicato
             shares = quality_shares(reg)
             located = int(reg.geometry.notna().sum())
             st.caption(state.t(
-                "map.registry", name=state.registry_label(), n=n, located=located,
+                "map.registry", name=state.registry_label(), n=format_int(n, lang),
+                located=format_int(located, lang),
                 location=_shares_text(shares["location_quality"]),
                 capacity=_shares_text(shares["capacity_quality"]),
             ))
             if located < n:
-                st.caption(state.t("map.located_note", n=n - located))
+                st.caption(state.t("map.located_note", n=format_int(n - located, lang)))
         else:
             st.caption(state.t("map.registry_empty", name=state.registry_label()))
 
