@@ -59,6 +59,8 @@ ELSEWHERE = {
 ELSEWHERE_FILES = {
     # instructions sheet in French and Arabic side by side, whatever the interface language
     "registry_template.xlsx": "mapping/registry/template.py template_xlsx",
+    # example rows written with the machine codes the import reads (open, surveyed ...)
+    "registry_template.csv": "mapping/registry/template.py template_csv",
 }
 #: Texts written in English in the data that must be translated before they are shown.
 DATA_ENGLISH = ("fictitious (demo)", "inferred from RGPH 2024 douar distances", "imported: ")
@@ -74,6 +76,21 @@ def foreign(lang: str) -> frozenset[str]:
             text = entry[other]
             if (other != lang and text != entry[lang] and "{" not in text
                     and len(text) >= MIN_FOREIGN and text not in own):
+                out.add(text)
+    return frozenset(out)
+
+
+@cache
+def foreign_words(lang: str) -> frozenset[str]:
+    """Short messages of other languages (a header, a button) that a *lang* page cannot
+    show as a whole text: ``Commune code`` on a French page."""
+    own = {entry[lang].strip().casefold() for entry in messages().values()}
+    out = set()
+    for entry in messages().values():
+        for other in LANGS:
+            text = entry[other].strip()
+            if (other != lang and 4 <= len(text) < MIN_FOREIGN and "{" not in text
+                    and text.casefold() not in own and not text.isupper()):
                 out.add(text)
     return frozenset(out)
 
@@ -132,7 +149,11 @@ def page_texts(at: AppTest) -> list[str]:
                 options = []
             out.extend(_strings(list(options)))
     for el in at.dataframe:
-        out.extend(_strings(el.value))
+        # the headers a person reads: the column_config label when there is one
+        config = json.loads(el.proto.columns or "{}")
+        value = el.value
+        labels = {c: config.get(str(c), {}).get("label") or c for c in value.columns}
+        out.extend(_strings(value.rename(columns=labels)))
     for el in at.table:
         out.extend(_strings(el.value))
     return [s for s in out if s]
@@ -202,6 +223,8 @@ def check(texts: list[str], lang: str) -> list[str]:
     """Problems found in *texts* shown in a *lang* page."""
     keys = set(messages())
     bad = [f"raw key {s!r}" for s in texts if s.strip() in keys]
+    bad.extend(f"{lang} page shows the word {s.strip()!r}" for s in texts
+               if s.strip() in foreign_words(lang))
     for s in texts:
         bad.extend(f"{lang} page shows {f!r} in {s[:80]!r}" for f in foreign(lang) if f in s)
         if lang != "en":
@@ -260,6 +283,8 @@ def test_checker_finds_a_foreign_sentence_and_a_raw_key() -> None:
     assert check([f"x {fr}"], "ar") and check(["map.indicator"], "fr")
     assert not check([messages()["registry.default_note"]["ar"]], "ar")
     assert check(["Source : fictitious (demo)"], "fr")
+    assert check([messages()["planning.col.code"]["en"]], "fr")  # a short foreign header
+    assert not check([messages()["planning.col.code"]["fr"]], "fr")
 
 
 def test_cycle_filter_hides_the_other_cycles_columns() -> None:

@@ -442,6 +442,10 @@ if section == "change":
     _table(view, {T("remote.change.col.2014"): decimals, T("remote.change.col.2024"): decimals,
                   T("remote.change.col.change") + f" ({cind.unit_in(LANG)})": 2},
            hide_index=False)
+    readable = long[long["code"].isin(codes)].copy()  # codes stay, words translated
+    readable["method_2014"] = [T(f"remote.change.method.{m}") for m in readable["method_2014"]]
+    readable["reason"] = [T(f"remote.change.reason.{r}") if r else ""
+                          for r in readable["reason"]]
     st.download_button(T("remote.change.download"),
-                       to_csv(long[long["code"].isin(codes)]),
+                       to_csv(readable),
                        file_name="change_2014_2024.csv", mime="text/csv")
