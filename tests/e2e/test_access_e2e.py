@@ -65,3 +65,28 @@ def test_add_a_college_on_the_map_then_suggest_three_sites(page: Any, app_url: s
     assert page.get_by_text("Sites suggérés").count() >= 1
     assert not dialogs
     assert page.blocked_requests == []
+
+
+def test_arabic_distance_legend_reads_left_to_right(page: Any, app_url: str) -> None:
+    page.goto(f"{app_url}/access?prov=07.161&lang=ar", wait_until="domcontentloaded")
+    page.wait_for_selector(f"{FRAME}[data-ready='1'][dir='rtl']", timeout=TIMEOUT)
+    frame = page.locator(FRAME).first
+    # the douar legend: dots (the class legend has swatches) and ranges
+    legend = frame.locator(".cs-legend").filter(has=page.locator(".cs-row bdi")).filter(
+        has=page.locator(".cs-dot")).first
+    ranges = legend.locator(".cs-row bdi")
+    ranges.first.wait_for(timeout=TIMEOUT)
+    texts = [ranges.nth(i).inner_text() for i in range(ranges.count())]
+    assert texts[:3] == ["0–1", "1–2", "2–5"]
+    for i in range(3):
+        # the lower bound is drawn left of the upper one, inside the right-to-left legend
+        left_first = ranges.nth(i).evaluate("""e => {
+            const t = e.firstChild, r = document.createRange();
+            r.setStart(t, 0); r.setEnd(t, 1); const a = r.getBoundingClientRect().left;
+            r.setStart(t, t.data.length - 1); r.setEnd(t, t.data.length);
+            return a < r.getBoundingClientRect().left; }""")
+        assert left_first
+    assert legend.locator("details").get_attribute("dir") == "rtl"
+    # the scale bar is metric only, and mirrored with the other controls
+    assert frame.locator(".leaflet-bottom.leaflet-right .leaflet-control-scale").count() == 1
+    assert frame.locator(".leaflet-top.leaflet-right .leaflet-control-zoom").count() == 1
