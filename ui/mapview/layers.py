@@ -177,7 +177,8 @@ def douars_layer(region: Region, cycle: str, lang: str,
         km = pd.to_numeric(getattr(row, col), errors="coerce")
         band = band_of(float(km)) if pd.notna(km) else -1
         style.append(len(colors) - 1 if band < 0 else min(band, len(BAND_COLORS) - 1))
-        pop, hh = _text(getattr(row, "population", None)), _text(getattr(row, "households", None))
+        pop = _count(getattr(row, "population", None), lang)
+        hh = _count(getattr(row, "households", None), lang)
         values.append([
             _text(getattr(row, "name_ar", "")),
             _text(getattr(row, "fraction_ar", "")),
@@ -226,7 +227,7 @@ def scenario_changes_layer(changed: pd.DataFrame, region: Region, lang: str) -> 
         lat.append(float(d["lat"]))
         style.append(len(colors) - 1 if band < 0 else min(band, len(BAND_COLORS) - 1))
         radius.append(round(douar_radius(row["population"]), 1) + 1)
-        values.append([_text(d["name_ar"]), _text(row["population"]),
+        values.append([_text(d["name_ar"]), _count(row["population"], lang),
                        format_km(row["before_km"], lang), format_km(row["after_km"], lang),
                        t("access.computed_note", lang)])
     return PointLayer(
@@ -250,7 +251,7 @@ def marked_points_layer(points: pd.DataFrame, lang: str, *, kind: str = "scenari
     for i, row in enumerate(points.itertuples(index=False), start=1):
         if kind == "site":
             values.append([t("access.site_tip", lang, rank=str(int(getattr(row, "rank", i))),
-                             children=_text(getattr(row, "under15_covered", 0)))])
+                             children=_count(getattr(row, "under15_covered", 0), lang))])
         else:
             values.append([t("access.added_tip", lang, name=str(getattr(row, "name", "") or ""),
                              cycle=t(f"cycle.{getattr(row, 'cycle', '')}", lang))])
