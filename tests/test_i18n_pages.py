@@ -363,3 +363,34 @@ def test_every_multiselect_hides_streamlit_select_all() -> None:
             calls.append((path.name, text[m.start():i + 1]))
     assert calls
     assert [n for n, c in calls if "select_all=False" not in c] == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_exchange_page_with_packages_speaks_one_language(
+        lang: str, region: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package received and a diff against the active registry, in each language."""
+    from mapping.exchange import export_aref
+    from mapping.registry import load_default_registry
+
+    reg = load_default_registry()
+    changed = reg.iloc[:40].copy()
+    changed.loc[changed.index[0], "classrooms"] = 99.0
+    package = export_aref(changed, region.communes,  # type: ignore[attr-defined]
+                          period="2024-2025")
+    downloads = Downloads()
+    downloads.install(monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("ui/pages/exchange.py")
+    at.run()
+    at.file_uploader(key="exchange_pkg").set_value(("aref.zip", package, "application/zip"))
+    at.file_uploader(key="exchange_new").set_value(("aref.zip", package, "application/zip"))
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    texts = page_texts(at)
+    assert len(at.dataframe) >= 4  # receipt counts, changes, discrepancies, summary
+    problems = check(texts, lang)
+    for name, _mime, data in downloads.files:
+        problems.extend(f"{name}: {p}" for p in check(file_texts(name, data), lang))
+    assert not problems, problems[:10]

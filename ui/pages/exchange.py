@@ -61,6 +61,15 @@ def _word(prefix: str, value: object) -> object:
     return value if text == key else text
 
 
+def _worded(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of *frame* for a download: codes and numbers kept, coded words translated."""
+    out = frame.copy()
+    for col, prefix in _VALUES.items():
+        if col in out:
+            out[col] = out[col].map(lambda v, p=prefix: _word(p, v))
+    return out
+
+
 def _figure(value: object, lang: str) -> object:
     """A number of a mixed column written for *lang* (text and empty cells unchanged)."""
     if isinstance(value, (bool, str)) or value is None:
@@ -174,7 +183,7 @@ with tab_diff:
             _commune_map("exchange_diff_map",
                          per.map(lambda n: "many" if n > 2 else "changed"),
                          _CHANGE_COLORS, T("exchange.ui.tab_diff"))
-            st.download_button(T("exchange.ui.download"), to_csv(events), "diff.csv",
+            st.download_button(T("exchange.ui.download"), to_csv(_worded(events)), "diff.csv",
                                mime="text/csv")
 
 with tab_rec:
@@ -189,6 +198,6 @@ with tab_rec:
         _r=lambda d: d["severity"].map({"high": 3, "medium": 2, "low": 1}))
     level = worst.sort_values("_r").groupby("code")["severity"].last()
     _commune_map("exchange_reconcile_map", level, _KIND_COLORS, T("exchange.ui.tab_reconcile"))
-    st.download_button(T("exchange.ui.download"), to_csv(found), "reconciliation.csv",
+    st.download_button(T("exchange.ui.download"), to_csv(_worded(found)), "reconciliation.csv",
                        mime="text/csv")
     _readable(summary, {"discrepancies": 0, "high": 0})
