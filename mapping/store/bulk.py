@@ -17,23 +17,28 @@ from sqlalchemy.types import TypeDecorator
 def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert *rows* (dicts with the same keys) into *table*, in bulk.
 
-    PostgreSQL: one ``COPY ... FROM STDIN`` on the transaction's connection,
-    values bound as the column types bind them (a point becomes EWKT). SQLite:
-    one ``executemany`` of the Core ``INSERT``.
+    Values are bound as the column types bind them (a point becomes EWKT on
+    PostgreSQL, a GeoPackage blob on SQLite). PostgreSQL: one ``COPY ... FROM
+    STDIN`` on the transaction's connection. SQLite: one ``executemany`` of the
+    Core ``INSERT``, compiled once.
     """
     if not rows:
         return
-    if conn.dialect.name != "postgresql":
-        conn.execute(insert(table), list(rows))
-        return
-    from psycopg import sql  # PostgreSQL only: a GeoPackage store never loads the driver
-
     names = list(rows[0])
     binders: list[Any] = []
     for name in names:
         kind = table.c[name].type
         binders.append(kind.process_bind_param if isinstance(kind, TypeDecorator) else None)
     dialect = conn.dialect
+    if dialect.name != "postgresql":
+        # the Core INSERT compiled once, the rows bound as plain tuples (no per-row compile)
+        compiled = str(insert(table).compile(dialect=dialect, column_keys=names))
+        conn.exec_driver_sql(compiled, [
+            tuple(row[n] if bind is None else bind(row[n], dialect)
+                  for n, bind in zip(names, binders, strict=True)) for row in rows])
+        return
+    from psycopg import sql  # PostgreSQL only: a GeoPackage store never loads the driver
+
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(n) for n in names))
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
