@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, select
 
 from mapping.schema import REGISTRY_COLUMNS
-from mapping.store.bulk import insert_rows
+from mapping.store.bulk import insert_rows, update_rows
 from mapping.store.diff import Operation
 from mapping.store.models import SCHOOL_CHANGES, SCHOOLS
 from mapping.store.records import STATE_FIELDS, State, clean_column, dumps, point_of
@@ -129,19 +129,10 @@ def apply(
     if updates:
         if versions is None:
             versions = {k: v.row_version for k, v in load_all(conn).items()}
-        stmt = (update(SCHOOLS).where(SCHOOLS.c.school_id == bindparam("b_school_id"))
-                .values({c: bindparam(f"b_{c}") for c in
-                         (*REGISTRY_COLUMNS, "geom", "active", "row_version", "updated_at",
-                          "updated_by", "delivery_id") if c != "school_id"}))
-        params = []
-        for op in updates:
-            values = _values(op.after)
-            values.pop("school_id")
-            values.update(row_version=versions[op.school_id] + 1, updated_at=at,
-                          updated_by=account, delivery_id=delivery_id)
-            params.append({"b_school_id": op.school_id,
-                           **{f"b_{k}": v for k, v in values.items()}})
-        conn.execute(stmt, params)
+        update_rows(conn, SCHOOLS, "school_id", [
+            {**_values(op.after), "school_id": op.school_id,
+             "row_version": versions[op.school_id] + 1, "updated_at": at,
+             "updated_by": account, "delivery_id": delivery_id} for op in updates])
     texts = after_texts or {}
     insert_rows(conn, SCHOOL_CHANGES, [
         {"school_id": op.school_id, "operation": op.operation, "before": dumps(op.before),
