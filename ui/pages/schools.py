@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from mapping.errors import MappingError
+from mapping.i18n import t
 from mapping.numbers import format_auto
 from mapping.provenance import quality_label, source_label
 from mapping.roles import Actor
@@ -27,6 +28,12 @@ _TEXT_FIELDS = ("name_fr", "name_ar", "kind", "parent_id", "status", "source",
                 "location_quality", "capacity_quality")
 _NUMBER_FIELDS = ("classrooms", "seats", "pupils", "pupils_girls", "year")
 _CENTRE = (31.63, -8.0)
+
+
+def _help(field: str) -> str:
+    """The field's name in the interface language, shown as the help of its input (the
+    input keeps the field's machine name as its label)."""
+    return state.t(f"report.field.{field}")
 
 
 def _md(text: object) -> str:
@@ -87,17 +94,20 @@ def _edit(store: Store, who: Actor, record: SchoolRecord) -> None:
     with st.form(f"edit_{record.school_id}"):
         changes: dict[str, object] = {}
         for name in _TEXT_FIELDS:
-            changes[name] = st.text_input(name, value=s.get(name) or "")
+            changes[name] = st.text_input(name, value=s.get(name) or "", help=_help(name))
         cycle = s.get("cycle")
-        changes["cycle"] = st.selectbox("cycle", CYCLES,
+        lang = state.lang()
+        changes["cycle"] = st.selectbox("cycle", CYCLES, help=_help("cycle"),
+                                        format_func=lambda c: t(f"cycle.{c}", lang),
                                         index=CYCLES.index(cycle) if cycle in CYCLES else 0)
         sector = s.get("sector")
-        changes["sector"] = st.selectbox("sector", SECTORS,
+        changes["sector"] = st.selectbox("sector", SECTORS, help=_help("sector"),
+                                         format_func=lambda c: t(f"sector.{c}", lang),
                                          index=SECTORS.index(sector) if sector in SECTORS else 0)
         for name in _NUMBER_FIELDS:
             value = s.get(name)
             changes[name] = st.number_input(name, value=None if value is None else float(value),
-                                            min_value=0.0, step=1.0)
+                                            min_value=0.0, step=1.0, help=_help(name))
         if st.form_submit_button(state.t("store.schools.save"), type="primary"):
             done = _run(store.edit_school, who, record.school_id,
                         {k: (v if v != "" else None) for k, v in changes.items()}, seen,
@@ -171,15 +181,19 @@ def _add(store: Store, who: Actor) -> None:
     st.caption(state.t("store.schools.map_click"))
     clicked = _click_map("add_map", *_CENTRE)
     with st.form("add_school"):
-        school_id = st.text_input("school_id")
-        name_fr = st.text_input("name_fr")
-        name_ar = st.text_input("name_ar")
-        cycle = st.selectbox("cycle", CYCLES, index=1)
-        sector = st.selectbox("sector", SECTORS)
+        lang = state.lang()
+        school_id = st.text_input("school_id", help=_help("school_id"))
+        name_fr = st.text_input("name_fr", help=_help("name_fr"))
+        name_ar = st.text_input("name_ar", help=_help("name_ar"))
+        cycle = st.selectbox("cycle", CYCLES, index=1, help=_help("cycle"),
+                             format_func=lambda c: t(f"cycle.{c}", lang))
+        sector = st.selectbox("sector", SECTORS, help=_help("sector"),
+                              format_func=lambda c: t(f"sector.{c}", lang))
         c1, c2 = st.columns(2)
         lon = c1.number_input("lon", value=clicked[1] if clicked else _CENTRE[1], format="%.5f")
         lat = c2.number_input("lat", value=clicked[0] if clicked else _CENTRE[0], format="%.5f")
-        classrooms = st.number_input("classrooms", value=None, min_value=0.0, step=1.0)
+        classrooms = st.number_input("classrooms", value=None, min_value=0.0, step=1.0,
+                                     help=_help("classrooms"))
         if st.form_submit_button(state.t("store.schools.add_button"), type="primary"):
             fields = {"school_id": school_id, "name_fr": name_fr, "name_ar": name_ar,
                       "cycle": cycle, "sector": sector, "lon": lon, "lat": lat,
