@@ -60,6 +60,9 @@ _CATALOGUE_SOURCES: Final = {
     "HCP, RGPH 2014": "provenance.catalogue.hcp_2014",
     "HCP, RGPH 2014 et 2024": "provenance.catalogue.hcp_2014_2024",
     "Registre scolaire actif ; HCP, RGPH 2024": "provenance.catalogue.registry_2024",
+    # mapping.planning.indicators.SOURCE (not imported: planning sits above this module)
+    "Projection (Hamilton–Perry) ; HCP, RGPH 2014 et 2024 ; registre scolaire actif":
+        "provenance.catalogue.planning",
 }
 NEUTRAL_COLOR: Final = "#555555"
 

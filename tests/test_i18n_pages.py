@@ -47,13 +47,7 @@ MIN_FOREIGN = 14
 #: Findings in code this walk's owner does not maintain, reported to its owners: the
 #: untranslated text → where it comes from. A finding listed here is tolerated only in the
 #: files named; remove the entry once fixed (the walk then keeps it fixed).
-ELSEWHERE = {
-    # mapping.planning.SOURCE is missing from mapping/provenance.py _CATALOGUE_SOURCES
-    # (key provenance.catalogue.planning exists), so the XLSX "Sources" sheet
-    # (mapping/exports.py sources_table) writes it in French in every language
-    "Projection (Hamilton–Perry) ; HCP, RGPH 2014 et 2024 ; registre scolaire actif":
-        ("communes.xlsx",),
-}
+ELSEWHERE: dict[str, tuple[str, ...]] = {}
 #: Downloads written in several languages on purpose, not yet in the interface language
 #: alone (reported to their owners): file → who writes it.
 ELSEWHERE_FILES = {

@@ -169,3 +169,14 @@ def test_douar_legend_ranges_read_left_to_right_with_the_unit_outside() -> None:
     # every range is its own left-to-right run; the unit follows it, outside the run
     assert html.count('<bdi dir="ltr">') == len(band_ranges("ar"))
     assert '<bdi dir="ltr">2–5</bdi>&nbsp;كلم' in html
+
+
+def test_a_projection_is_flagged_as_such_not_as_a_census(table: gpd.GeoDataFrame) -> None:
+    from dataclasses import replace
+
+    from mapping.web.legend import value_note
+
+    ind = replace(IND["school_age_primary_est"], year=2030)
+    assert value_note(ind, "fr").startswith("projection pour 2030")
+    assert "recensement" not in value_note(ind, "fr")
+    assert "إسقاط" in value_note(ind, "ar")

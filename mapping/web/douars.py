@@ -19,6 +19,7 @@ from mapping.access import ACCESS_CYCLES, DISTANCE_BANDS_KM, check_cycle, douar_
 from mapping.datasets import Region
 from mapping.i18n import is_rtl, t
 from mapping.numbers import format_number
+from mapping.provenance import catalogue_source
 from mapping.schema import CYCLE_DISTANCE_COLUMN
 from mapping.web.html import esc
 from mapping.web.legend import Legend, LegendRow, legend_box
@@ -206,7 +207,7 @@ def douar_legend_html(cycle: str, lang: str) -> str:
     return legend_box(title, rows, lang, after=[
         ("cs-note", t("access.legend.size", lang)),
         ("cs-warn", t("access.location_warning", lang)),
-        ("cs-source", "HCP, RGPH 2024"),
+        ("cs-source", catalogue_source("HCP, RGPH 2024", lang)),
     ])
 
 

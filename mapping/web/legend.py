@@ -18,7 +18,9 @@ from mapping.web.html import esc
 
 def value_note(indicator: Indicator, lang: str) -> str:
     flags = []
-    if indicator.year != 2024:
+    if indicator.year > 2024:  # a forward-planning projection, not a census
+        flags.append(t("map.flag_projection", lang, year=indicator.year))
+    elif indicator.year != 2024:
         flags.append(t("map.flag_year", lang, year=indicator.year))
     if indicator.estimated:
         flags.append(t("map.flag_estimated", lang))

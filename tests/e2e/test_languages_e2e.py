@@ -59,11 +59,7 @@ def test_arabic_titles_and_sliders(page: Any, app_url: str) -> None:
 WALK_PAGES = ("", "communes", "access", "remote", "planning", "data", "export", "exchange")
 #: Findings in code the walk's owner does not maintain, reported to its owners: a text
 #: shown alone on a line → the pages where it is tolerated until fixed.
-ELSEWHERE = {
-    # mapping/web/douars.py douar_legend_html writes its source "HCP, RGPH 2024" as is,
-    # instead of mapping.provenance.catalogue_source(source, lang)
-    "HCP, RGPH 2024": ("access",),
-}
+ELSEWHERE: dict[str, tuple[str, ...]] = {}
 #: Texts the browser shows: visible text (map legends, layer control and scale of the
 #: persistent map included) and the accessible names and hints of elements.
 SHOWN_TEXTS = """() => {

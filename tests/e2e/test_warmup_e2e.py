@@ -27,7 +27,8 @@ def test_warm_up_command_reports_a_server_that_never_answers() -> None:
     port = free_port()
     with pytest.raises(TimeoutError, match=f"127.0.0.1:{port}"):
         warm(port, start_timeout_s=1)
-    out = subprocess.run([sys.executable, "-m", "ui.warmup", "not-a-port"], cwd=PROJECT_ROOT,
+    out = subprocess.run([sys.executable, "-m", "ui.warmup", "not-a-port"],
+                         cwd=PROJECT_ROOT, check=False,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     assert "usage: python -m ui.warmup PORT" in out.stderr

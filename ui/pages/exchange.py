@@ -18,10 +18,12 @@ from mapping.errors import MappingError
 from mapping.exchange import (
     diff_registries,
     import_aref,
+    import_hcp,
     open_package,
     package_registry,
     validate_package,
 )
+from mapping.exchange.issue_text import translate_issues
 from mapping.exchange.reconcile import commune_summary, reconcile
 from mapping.exports import to_csv
 from mapping.i18n import is_rtl
@@ -129,8 +131,11 @@ def _receipt(path: Path) -> bool:
         _readable(pd.DataFrame([vars(c) for c in receipt.counts]),
                   {"read": 0, "valid": 0, "invalid": 0})
     if receipt.issues:
-        _readable(receipt.issues_frame(), {"row": 0},
-                  headers={"code": "table.col.error_code"})
+        issues = translate_issues(receipt.issues_frame(), state.lang())
+        _readable(issues, {"row": 0}, headers={"code": "table.col.error_code"})
+        st.download_button(T("exchange.ui.receipt"), to_csv(issues),
+                           f"{Path(receipt.name).stem}_receipt.csv", mime="text/csv",
+                           key="exchange_receipt")
     return receipt.valid
 
 
@@ -151,7 +156,18 @@ with tab_pkg:
     upload = st.file_uploader(T("exchange.ui.upload"), type=["zip"], key="exchange_pkg")
     if upload is not None:
         path = _saved(upload)
-        if _receipt(path) and open_package(path).meta.producer == "aref":
+        valid = _receipt(path)
+        producer = open_package(path).meta.producer if valid else None
+        if producer == "hcp" and auth.can("edit") and st.button(T("exchange.ui.import_hcp")):
+            auth.require_page("edit")
+            try:
+                layer, _file = import_hcp(path)
+            except MappingError as exc:
+                st.error(esc(exc))
+            else:
+                st.success(T("exchange.ui.imported_hcp", version=esc(layer.version),
+                             n=len(layer.indicators)))
+        if producer == "aref":
             store = state.store()
             if store is None:
                 st.info(T("exchange.ui.no_store"))

@@ -73,7 +73,10 @@ def _map_view() -> None:
                 manual_breaks = []
                 break
 
-    if indicator.year != 2024:
+    if indicator.year > 2024:
+        st.warning(state.t("map.projection_note", year=indicator.year,
+                           note=indicator.note.get(lang, "")))
+    elif indicator.year != 2024:
         st.warning(state.t("map.year_note", year=indicator.year,
                            note=indicator.note.get(lang, "")))
     elif indicator.estimated:
