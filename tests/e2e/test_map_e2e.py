@@ -132,9 +132,9 @@ def store_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
         yield server.url
 
 
-def test_placing_a_school_by_a_map_click_fills_its_coordinates(page: Any,
-                                                               store_app: str) -> None:
-    dialogs = _open(page, store_app + "/?lang=fr")
+def _sign_in_editor(page: Any, url: str) -> list[str]:
+    """Sign in as the editor; return the page's dialog list (as :func:`_open`)."""
+    dialogs = _open(page, url + "/?lang=fr")
     page.get_by_text("Connexion", exact=True).click()
     page.get_by_label("Nom du compte").fill(EDITOR)
     page.get_by_label("Mot de passe").fill(PASSWORD)
@@ -143,14 +143,11 @@ def test_placing_a_school_by_a_map_click_fills_its_coordinates(page: Any,
         if any(c["name"] == "carte_session" for c in page.context.cookies()):
             break
         page.wait_for_timeout(200)
-    page.goto(store_app + "/schools?lang=fr", wait_until="domcontentloaded")
-    page.get_by_role("tab", name="Ajouter une école").click()
-    # the tab's map (a map in the hidden tab waits for its size before fitting its view)
-    frame = page.locator(".cs-mapview.cs-mode-add[data-ready='1']:visible").first
-    frame.locator("path.cs-commune").first.wait_for(timeout=TIMEOUT)
-    # the school's current place is drawn, no folium iframe is left on the page
-    frame.locator("canvas.cs-points[data-layer='place']").wait_for(timeout=TIMEOUT)
-    assert page.locator("iframe").count() == 0
+    return dialogs
+
+
+def _click_and_expect(page: Any, frame: Any) -> tuple[float, float]:
+    """Click *frame*'s map at (30 %, 60 %); return the (lat, lon) Leaflet puts there."""
     box = frame.bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6
@@ -160,13 +157,28 @@ def test_placing_a_school_by_a_map_click_fills_its_coordinates(page: Any,
             const ll = v.map.containerPointToLatLng([x - r.left, y - r.top]);
             return [ll.lat, ll.lng]; }""", [x, y])
     page.mouse.click(x, y)
+    return float(expected[0]), float(expected[1])
+
+
+def test_placing_a_school_by_a_map_click_fills_its_coordinates(page: Any,
+                                                               store_app: str) -> None:
+    dialogs = _sign_in_editor(page, store_app)
+    page.goto(store_app + "/schools?lang=fr", wait_until="domcontentloaded")
+    page.get_by_role("tab", name="Ajouter une école").click()
+    # the tab's map (a map in the hidden tab waits for its size before fitting its view)
+    frame = page.locator(".cs-mapview.cs-mode-add[data-ready='1']:visible").first
+    frame.locator("path.cs-commune").first.wait_for(timeout=TIMEOUT)
+    # the school's current place is drawn, no folium iframe is left on the page
+    frame.locator("canvas.cs-points[data-layer='place']").wait_for(timeout=TIMEOUT)
+    assert page.locator("iframe").count() == 0
+    expected = _click_and_expect(page, frame)
     # the add form's coordinates (the edit tab, hidden, has its own lon/lat inputs)
     page.wait_for_function(
-        "want => [...document.querySelectorAll(\"input[aria-label='lon']\")].some(i =>"
+        "want => [...document.querySelectorAll(\"input[aria-label='Longitude']\")].some(i =>"
         " i.offsetParent !== null && Math.abs(parseFloat(i.value) - want) < 2e-3)",
         arg=expected[1], timeout=TIMEOUT)
-    lon = page.locator("input[aria-label='lon']:visible")
-    lat = page.locator("input[aria-label='lat']:visible")
+    lon = page.locator("input[aria-label='Longitude']:visible")
+    lat = page.locator("input[aria-label='Latitude']:visible")
     # to a pixel of the click (the mouse lands on whole pixels)
     assert float(lon.input_value()) == pytest.approx(expected[1], abs=2e-3)
     assert float(lat.input_value()) == pytest.approx(expected[0], abs=2e-3)
@@ -198,3 +210,33 @@ def test_data_page_previews_an_uploaded_registry_on_the_map(page: Any, app_url: 
     assert frame.locator(".cs-legend").filter(has_text="Site relevé ou importé").count() == 1
     assert page.get_by_text("Aperçu sur la carte des établissements acceptés").count() == 1
     assert not dialogs
+
+
+def test_moving_a_school_by_a_map_click_fills_its_new_coordinates(page: Any,
+                                                                  store_app: str) -> None:
+    from mapping.registry import load_default_registry
+
+    reg = load_default_registry()
+    school = str(reg[reg.geometry.notna()].iloc[0]["school_id"])
+    dialogs = _sign_in_editor(page, store_app)
+    page.goto(store_app + "/schools?lang=fr", wait_until="domcontentloaded")
+    picker = page.locator(".st-key-school_pick")
+    picker.get_by_role("combobox").click()
+    page.keyboard.type(school)
+    page.get_by_role("option", name=school, exact=True).click()
+    lon = page.locator(f".st-key-move_lon_{school} input")
+    lat = page.locator(f".st-key-move_lat_{school} input")
+    lon.wait_for(timeout=TIMEOUT)
+    before = float(lon.input_value())
+    frame = page.locator(".cs-mapview.cs-mode-add[data-ready='1']:visible").first
+    frame.locator("path.cs-commune").first.wait_for(timeout=TIMEOUT)
+    frame.scroll_into_view_if_needed()
+    expected = _click_and_expect(page, frame)
+    page.wait_for_function(
+        "([sel, want]) => { const i = document.querySelector(sel);"
+        " return i && Math.abs(parseFloat(i.value) - want) < 2e-3; }",
+        arg=[f".st-key-move_lon_{school} input", expected[1]], timeout=TIMEOUT)
+    assert float(lon.input_value()) != pytest.approx(before, abs=1e-4)
+    assert float(lat.input_value()) == pytest.approx(expected[0], abs=2e-3)
+    assert not dialogs
+    assert page.blocked_requests == []

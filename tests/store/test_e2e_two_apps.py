@@ -102,7 +102,7 @@ def _edit_form(page: Any, school_id: str) -> Any:
 
 
 def _classrooms(page: Any, school_id: str) -> Any:
-    return _edit_form(page, school_id).get_by_label("classrooms", exact=True)
+    return _edit_form(page, school_id).get_by_label("Salles de classe", exact=True)
 
 
 def test_an_import_and_an_edit_on_one_app_appear_in_the_other(

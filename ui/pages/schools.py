@@ -30,10 +30,14 @@ _NUMBER_FIELDS = ("classrooms", "seats", "pupils", "pupils_girls", "year")
 _CENTRE = (31.63, -8.0)
 
 
-def _help(field: str) -> str:
-    """The field's name in the interface language, shown as the help of its input (the
-    input keeps the field's machine name as its label)."""
+def _label(field: str) -> str:
+    """The field's name in the interface language: the label of its input."""
     return state.t(f"report.field.{field}")
+
+
+def _help(field: str) -> str:
+    """The field's column name in registry files, shown as the help of its input."""
+    return state.t("store.schools.column", column=field)
 
 
 def _md(text: object) -> str:
@@ -94,20 +98,25 @@ def _edit(store: Store, who: Actor, record: SchoolRecord) -> None:
     with st.form(f"edit_{record.school_id}"):
         changes: dict[str, object] = {}
         for name in _TEXT_FIELDS:
-            changes[name] = st.text_input(name, value=s.get(name) or "", help=_help(name))
+            changes[name] = st.text_input(_label(name), value=s.get(name) or "", help=_help(name),
+                                          key=f"edit_{name}_{record.school_id}")
         cycle = s.get("cycle")
         lang = state.lang()
-        changes["cycle"] = st.selectbox("cycle", CYCLES, help=_help("cycle"),
+        changes["cycle"] = st.selectbox(_label("cycle"), CYCLES, help=_help("cycle"),
+                                        key=f"edit_cycle_{record.school_id}",
                                         format_func=lambda c: t(f"cycle.{c}", lang),
                                         index=CYCLES.index(cycle) if cycle in CYCLES else 0)
         sector = s.get("sector")
-        changes["sector"] = st.selectbox("sector", SECTORS, help=_help("sector"),
+        changes["sector"] = st.selectbox(_label("sector"), SECTORS, help=_help("sector"),
+                                         key=f"edit_sector_{record.school_id}",
                                          format_func=lambda c: t(f"sector.{c}", lang),
                                          index=SECTORS.index(sector) if sector in SECTORS else 0)
         for name in _NUMBER_FIELDS:
             value = s.get(name)
-            changes[name] = st.number_input(name, value=None if value is None else float(value),
-                                            min_value=0.0, step=1.0, help=_help(name))
+            changes[name] = st.number_input(_label(name),
+                                            value=None if value is None else float(value),
+                                            min_value=0.0, step=1.0, help=_help(name),
+                                            key=f"edit_{name}_{record.school_id}")
         if st.form_submit_button(state.t("store.schools.save"), type="primary"):
             done = _run(store.edit_school, who, record.school_id,
                         {k: (v if v != "" else None) for k, v in changes.items()}, seen,
@@ -116,12 +125,13 @@ def _edit(store: Store, who: Actor, record: SchoolRecord) -> None:
                 _saved(done)
     st.subheader(state.t("store.schools.move"))
     lat0, lon0 = float(s.get("lat") or _CENTRE[0]), float(s.get("lon") or _CENTRE[1])
-    clicked = _click_map(f"move_map_{record.school_id}", lat0, lon0)
+    lon_key, lat_key = f"move_lon_{record.school_id}", f"move_lat_{record.school_id}"
+    st.session_state.setdefault(lon_key, lon0)  # a map click then fills both inputs
+    st.session_state.setdefault(lat_key, lat0)
+    _click_map(f"move_map_{record.school_id}", lat0, lon0, fill=(lon_key, lat_key))
     c1, c2, c3 = st.columns(3)
-    lon = c1.number_input("lon", value=clicked[1] if clicked else lon0, format="%.5f",
-                          key=f"move_lon_{record.school_id}")
-    lat = c2.number_input("lat", value=clicked[0] if clicked else lat0, format="%.5f",
-                          key=f"move_lat_{record.school_id}")
+    lon = c1.number_input(_label("lon"), format="%.5f", key=lon_key, help=_help("lon"))
+    lat = c2.number_input(_label("lat"), format="%.5f", key=lat_key, help=_help("lat"))
     if c3.button(state.t("store.schools.move"), key=f"move_{record.school_id}"):
         done = _run(store.move_school, who, record.school_id, float(lon), float(lat), seen,
                     reason or None)
@@ -179,21 +189,24 @@ def _history_cell(field: object, value: object, lang: str) -> str:
 def _add(store: Store, who: Actor) -> None:
     st.subheader(state.t("store.schools.add"))
     st.caption(state.t("store.schools.map_click"))
-    clicked = _click_map("add_map", *_CENTRE)
+    st.session_state.setdefault("add_lon", _CENTRE[1])  # a map click fills both inputs
+    st.session_state.setdefault("add_lat", _CENTRE[0])
+    _click_map("add_map", *_CENTRE, fill=("add_lon", "add_lat"))
     with st.form("add_school"):
         lang = state.lang()
-        school_id = st.text_input("school_id", help=_help("school_id"))
-        name_fr = st.text_input("name_fr", help=_help("name_fr"))
-        name_ar = st.text_input("name_ar", help=_help("name_ar"))
-        cycle = st.selectbox("cycle", CYCLES, index=1, help=_help("cycle"),
-                             format_func=lambda c: t(f"cycle.{c}", lang))
-        sector = st.selectbox("sector", SECTORS, help=_help("sector"),
-                              format_func=lambda c: t(f"sector.{c}", lang))
+        school_id = st.text_input(_label("school_id"), help=_help("school_id"),
+                                  key="add_school_id")
+        name_fr = st.text_input(_label("name_fr"), help=_help("name_fr"), key="add_name_fr")
+        name_ar = st.text_input(_label("name_ar"), help=_help("name_ar"), key="add_name_ar")
+        cycle = st.selectbox(_label("cycle"), CYCLES, index=1, help=_help("cycle"),
+                             format_func=lambda c: t(f"cycle.{c}", lang), key="add_cycle")
+        sector = st.selectbox(_label("sector"), SECTORS, help=_help("sector"),
+                              format_func=lambda c: t(f"sector.{c}", lang), key="add_sector")
         c1, c2 = st.columns(2)
-        lon = c1.number_input("lon", value=clicked[1] if clicked else _CENTRE[1], format="%.5f")
-        lat = c2.number_input("lat", value=clicked[0] if clicked else _CENTRE[0], format="%.5f")
-        classrooms = st.number_input("classrooms", value=None, min_value=0.0, step=1.0,
-                                     help=_help("classrooms"))
+        lon = c1.number_input(_label("lon"), format="%.5f", help=_help("lon"), key="add_lon")
+        lat = c2.number_input(_label("lat"), format="%.5f", help=_help("lat"), key="add_lat")
+        classrooms = st.number_input(_label("classrooms"), value=None, min_value=0.0, step=1.0,
+                                     help=_help("classrooms"), key="add_classrooms")
         if st.form_submit_button(state.t("store.schools.add_button"), type="primary"):
             fields = {"school_id": school_id, "name_fr": name_fr, "name_ar": name_ar,
                       "cycle": cycle, "sector": sector, "lon": lon, "lat": lat,
