@@ -116,23 +116,46 @@ def stop_process(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
-def _wait_healthy(proc: subprocess.Popen[bytes], port: int, started: float, timeout_s: float,
-                  log: Any) -> None:
-    health = f"http://127.0.0.1:{port}/_stcore/health"
+def wait_for_url(url: str, proc: subprocess.Popen[bytes], log: Any, what: str,
+                 timeout_s: float, started: float | None = None, poll_s: float = 0.1) -> None:
+    """Wait until *url* answers HTTP 200; fail with the end of *log* if *proc* exits first.
+
+    Parameters
+    ----------
+    url
+        What to ask (a health or metadata endpoint).
+    proc
+        The server process; its exit ends the wait with its log's last 2,000 characters.
+    log
+        The binary file the process writes its output to.
+    what
+        The server's name, for the error messages.
+    timeout_s
+        Seconds to wait, counted from *started* (``time.perf_counter()``; default: now).
+    poll_s
+        Seconds between two tries.
+    """
+    started = time.perf_counter() if started is None else started
     while True:
         if proc.poll() is not None:
             log.seek(0)
             err = log.read().decode(errors="replace")
-            raise RuntimeError(f"streamlit exited with code {proc.returncode}: {err[-2000:]}")
+            raise RuntimeError(f"{what} exited with code {proc.returncode}: {err[-2000:]}")
         try:
-            with urllib.request.urlopen(health, timeout=2) as resp:
+            with urllib.request.urlopen(url, timeout=2) as resp:
                 if resp.status == 200:
                     return
         except OSError:
             pass
         if time.perf_counter() - started > timeout_s:
-            raise RuntimeError(f"streamlit did not answer on port {port} in {timeout_s} s")
-        time.sleep(0.1)
+            raise RuntimeError(f"{what} did not answer at {url} in {timeout_s:.0f} s")
+        time.sleep(poll_s)
+
+
+def _wait_healthy(proc: subprocess.Popen[bytes], port: int, started: float, timeout_s: float,
+                  log: Any) -> None:
+    wait_for_url(f"http://127.0.0.1:{port}/_stcore/health", proc, log, "streamlit",
+                 timeout_s, started)
 
 
 def _rss_figure(server: AppServer) -> Figure:

@@ -21,8 +21,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +30,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from benchmarks.deploy import BACKEND_HEADER, NGINX, nginx_config, routes_to_each_backend
-from benchmarks.server import free_port, stop_process
+from benchmarks.server import free_port, stop_process, wait_for_url
 from mapping.settings import PROJECT_ROOT
 from mapping.store.models import SCHOOL_CHANGES
 from tests.e2e.conftest import NON_LOCAL, _missing
@@ -75,21 +73,7 @@ def secrets_toml(app_url: str, provider: Provider, cookie_secret: str) -> str:
 def _wait(url: str, proc: subprocess.Popen[bytes], log: Any, what: str,
           timeout_s: float) -> None:
     """Until *url* answers 200; fails with the log's end if *proc* exits first."""
-    started = time.monotonic()
-    while True:
-        if proc.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"{what} exited with code {proc.returncode}: "
-                               f"{log.read().decode(errors='replace')[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        if time.monotonic() - started > timeout_s:
-            raise RuntimeError(f"{what} did not answer at {url} in {timeout_s:.0f} s")
-        time.sleep(0.3)
+    wait_for_url(url, proc, log, what, timeout_s, poll_s=0.3)
 
 
 @contextlib.contextmanager

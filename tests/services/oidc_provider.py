@@ -19,15 +19,13 @@ import secrets
 import shutil
 import subprocess
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from benchmarks.server import free_port, stop_process
+from benchmarks.server import free_port, stop_process, wait_for_url
 from mapping.settings import PROJECT_ROOT
 
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -78,22 +76,8 @@ def oidc_provider(redirect_uri: str, timeout_s: float = 60.0) -> Iterator[Provid
         proc = subprocess.Popen(["node", str(SCRIPT)], cwd=str(SCRIPT.parent), env=env,
                                 stdout=log, stderr=subprocess.STDOUT)
         try:
-            started = time.monotonic()
-            while True:
-                if proc.poll() is not None:
-                    log.seek(0)
-                    raise RuntimeError(f"the OpenID Connect provider exited with code "
-                                       f"{proc.returncode}: {log.read().decode()[-2000:]}")
-                try:
-                    with urllib.request.urlopen(found.metadata_url, timeout=2) as resp:
-                        if resp.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() - started > timeout_s:
-                    raise RuntimeError(f"the OpenID Connect provider did not answer on port "
-                                       f"{port} in {timeout_s:.0f} s")
-                time.sleep(0.2)
+            wait_for_url(found.metadata_url, proc, log, "the OpenID Connect provider",
+                         timeout_s, poll_s=0.2)
             yield found
         finally:
             stop_process(proc)
