@@ -115,6 +115,11 @@ UPLOADER_CSS = """
   [data-testid="stFileUploaderDropzoneInstructions"] > div::after {
     content: "{drop}"; font-size: 0.875rem;
   }
+  /* a file the browser refuses (size, type): Streamlit's own English alert replaced */
+  [data-testid="stFileChip"] span[role="alert"] { font-size: 0; }
+  [data-testid="stFileChip"] span[role="alert"]::after {
+    content: "{refused}"; font-size: 0.875rem;
+  }
 </style>
 """
 
@@ -127,7 +132,8 @@ def _css_text(text: str) -> str:
 def uploader_css(lang: str) -> str:
     """CSS writing the file uploader's button and hint in *lang*."""
     return (UPLOADER_CSS.replace("{button}", _css_text(t("ui.upload_button", lang)))
-            .replace("{drop}", _css_text(t("ui.upload_drop", lang))))
+            .replace("{drop}", _css_text(t("ui.upload_drop", lang)))
+            .replace("{refused}", _css_text(t("ui.upload_refused", lang))))
 
 
 def provenance_note(schools: pd.DataFrame, lang: str) -> None:

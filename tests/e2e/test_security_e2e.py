@@ -312,9 +312,14 @@ def test_upload_above_the_size_limit_is_refused_with_a_message(
         await alert.first.wait_for(timeout=120_000)
         await bench.wait_idle(s.page, timeout_ms=TIMEOUT_MS)
         await s.assert_clean()
-        return str(await s.page.locator('[data-testid="stMain"]').inner_text())
+        shown = await s.page.evaluate(
+            "() => { const a = document.querySelector('[data-testid=\"stFileChip\"]"
+            " span[role=alert]'); return a ? getComputedStyle(a, '::after').content : ''; }")
+        return str(await s.page.locator('[data-testid="stMain"]').inner_text()) + "\n" + shown
 
     text = run(check)
+    # the browser's refusal is shown in the interface language (Streamlit writes English)
+    assert t("ui.upload_refused", "fr") in text, text[-500:]
     ours = t("registry.read_error", "fr", message="").strip()
     limit_mb = MAX_BYTES // (1024 * 1024)  # Streamlit counts MiB
     assert f"File must be {limit_mb}.0MB or smaller" in text or (
