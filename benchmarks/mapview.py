@@ -234,7 +234,7 @@ async def _access(page: Any, url: str) -> dict[str, float]:
 
     async def sites() -> None:
         await page.get_by_role("button", name="Suggérer des sites").click()
-        await page.get_by_text(re.compile(r"Résolu en [\d.]+ s")).wait_for(timeout=120_000)
+        await page.get_by_text(re.compile(r"Résolu en [\d.,]+ s")).wait_for(timeout=120_000)
         await wait_idle(page)
 
     out["sites"] = await _timed(sites)
