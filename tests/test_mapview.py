@@ -199,3 +199,23 @@ def test_legend_boxes_carry_their_class_for_the_demonstration_mark(
         ("cs-demo", "topleft"), ("cs-legend", "bottomleft")]
     assert demo_mark("ar") in data["legends"][0]["html"]
     assert 'dir="rtl"' in data["legends"][0]["html"]
+
+
+def test_frame_key_is_remembered_for_the_frame_object_only() -> None:
+    import gc
+
+    import pandas as pd
+
+    from ui.mapview import render
+
+    a = pd.DataFrame({"x": [1, 2, 3]})
+    key = render.frame_key(a)
+    assert render.frame_key(a) == key
+    assert render.frame_key(a.copy()) == key  # same content, same key
+    b = pd.DataFrame({"x": [1, 2, 4]})
+    assert render.frame_key(b) != key
+    ident = id(a)
+    assert ident in render._FRAME_KEYS
+    del a
+    gc.collect()
+    assert ident not in render._FRAME_KEYS or render._FRAME_KEYS[ident][0]() is not None

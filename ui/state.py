@@ -24,6 +24,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from mapping import web
 from mapping.datasets import Region, load_region
@@ -121,6 +122,23 @@ def _store_registry(url: str, version: int, as_of: str, extra_path: str) -> (
     return _with_extra(base, extra_path)
 
 
+_VERSION_MEMO = "_store_version_this_run"
+
+
+def _version_this_run(opened: Store) -> int:
+    """The store's version, asked once per script run (the pages read the registry
+    several times per run; a change made meanwhile shows at the next run)."""
+    ctx = get_script_run_ctx()
+    run = ctx.cursors if ctx is not None else None  # a new dict at every (fragment) run
+    memo = st.session_state.get(_VERSION_MEMO)
+    if run is not None and isinstance(memo, tuple) and memo[0] is run and memo[1] == opened.url:
+        return int(memo[2])
+    version = opened.version()
+    if run is not None:
+        st.session_state[_VERSION_MEMO] = (run, opened.url, version)
+    return version
+
+
 def registry_as_of() -> dt.date | None:
     """The past date the pages show, or ``None`` for the current registry."""
     value = st.session_state.get("registry_as_of")
@@ -138,7 +156,7 @@ def registry() -> gpd.GeoDataFrame:
     if opened is None:
         return default_registry()
     as_of = registry_as_of()
-    version = opened.version()
+    version = _version_this_run(opened)
     return _store_registry(opened.url, version, as_of.isoformat() if as_of else "",
                            os.environ.get(EXTRA_SCHOOLS_ENV, ""))[0]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -68,8 +69,32 @@ def published() -> tuple[GeometryAsset, tuple[str, str]]:
     return geom, component.publish_code(components.STATIC_DIR, prefix)
 
 
+#: id(frame) -> (weak reference to the frame, its key): the app's cached frames (a
+#: selection's schools) are hashed once, not at every rerun.
+_FRAME_KEYS: dict[int, tuple[weakref.ref[pd.DataFrame], str]] = {}
+
+
 def frame_key(frame: pd.DataFrame) -> str:
-    """A content hash of *frame* (without geometry), to cache what is derived from it."""
+    """A content hash of *frame* (without geometry), to cache what is derived from it.
+
+    Remembered for the frame object while it lives: key frames that are not changed
+    in place afterwards (the app's cached frames, or frames built for one run).
+    """
+    ident = id(frame)
+    hit = _FRAME_KEYS.get(ident)
+    if hit is not None and hit[0]() is frame:
+        return hit[1]
+    key = _content_key(frame)
+
+    def forget(ref: weakref.ref[pd.DataFrame], ident: int = ident) -> None:
+        if _FRAME_KEYS.get(ident, (None, ""))[0] is ref:
+            _FRAME_KEYS.pop(ident, None)
+
+    _FRAME_KEYS[ident] = (weakref.ref(frame, forget), key)
+    return key
+
+
+def _content_key(frame: pd.DataFrame) -> str:
     data = frame.drop(columns=[frame.geometry.name]) if isinstance(frame, gpd.GeoDataFrame) \
         else frame
     try:
