@@ -156,6 +156,9 @@ def read_hcp(path: Path | str, commune_codes: list[str] | None = None) -> Indica
     fields = {f["name"]: f for f in next(r for r in package.descriptor["resources"]
                                          if r.get("name") == "indicators")["schema"]["fields"]}
     indicators = []
+    from mapping.indicators import catalogue  # here: the catalogue reads the layers in turn
+
+    known = catalogue()
     year = int(next((p for p in meta.period.split() if p.isdigit()), "0") or 0)
     for name, unit, title in HCP_INDICATORS:
         if name not in raw:
@@ -163,9 +166,13 @@ def read_hcp(path: Path | str, commune_codes: list[str] | None = None) -> Indica
         column = f"hcp_{name}"
         table[column] = pd.to_numeric(raw[name], errors="coerce")
         label = str(fields.get(name, {}).get("title", title))
+        names = {"fr": label, "ar": label, "en": label}
+        if name in known:  # the census indicator HCP delivers: its names in every language
+            names = {lang: known[name].label_in(lang) for lang in names}
         indicators.append(Indicator(
-            id=column, label={"fr": f"{label} (paquet HCP)", "ar": f"{label} (حزمة HCP)",
-                              "en": f"{label} (HCP package)"},
+            id=column, label={"fr": f"{names['fr']} (paquet HCP)",
+                              "ar": f"{names['ar']} (حزمة المندوبية)",
+                              "en": f"{names['en']} (HCP package)"},
             unit=_UNIT.get(unit, "count"), source="", year=year, higher_is_better=None,
             theme=GROUP, estimated=name.endswith("_est"), decimals=1 if unit == "percent" else 0))
     provenance = {**vars(meta), "sha256": digest, "package": package.name,

@@ -100,7 +100,7 @@ def test_imported_layer_reaches_catalogue_table_legend_and_exports(
 
     csv = readable_csv(without_geometry(table)[["code", RATE]], "fr").decode("utf-8-sig")
     header, machine = csv.splitlines()[:2]
-    assert header == "Code HCP de la commune,Taux de scolarisation 6-11 ans (paquet HCP) [%]"
+    assert header == "Code HCP de la commune,Taux de scolarisation des 6-11 ans (paquet HCP) [%]"
     assert machine.split(",") == ["code", RATE]
     sources = sources_table(["code", RATE], "en")
     row = sources[sources["column"] == RATE].iloc[0]
@@ -184,3 +184,13 @@ def test_a_layer_imported_while_the_app_runs_is_offered_at_its_next_rerun(
     picker.set_value(RATE).run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.selectbox(key="m_indicator").value == RATE
+
+
+def test_a_layer_indicator_is_named_in_every_language(store_dir: Path,
+                                                      cli_package: Path) -> None:
+    import_hcp(cli_package)
+    ind = catalogue()[RATE]
+    base = catalogue()["schooling_rate_6_to_11"]
+    for lang in LANGS:
+        assert ind.label_in(lang).startswith(base.label_in(lang))
+    assert "paquet" not in ind.label_in("ar") and "Taux" not in ind.label_in("ar")
