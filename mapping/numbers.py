@@ -176,11 +176,9 @@ def format_frame(frame: pd.DataFrame, lang: str, decimals: Mapping[str, int],
         Column → unit (``%``, ``km``...) appended as :func:`format_value` does.
     """
     out = frame.copy()
-    units = units or {}
-    for col, d in decimals.items():
+    for col, write in formatters(lang, decimals, units).items():
         if col in out:
-            unit = units.get(col, "")
-            out[col] = [format_value(v, unit, lang, d) for v in out[col].tolist()]
+            out[col] = [write(v) for v in out[col].tolist()]
     return out
 
 
