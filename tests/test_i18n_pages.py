@@ -310,20 +310,16 @@ def test_remote_sections_speak_one_language(section: str, lang: str,
 @pytest.fixture
 def editor_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A signed-in editor of a fresh school database (GeoPackage store in *tmp_path*)."""
-    from mapping.auth import add_account, sign_in
-    from mapping.auth.database import open_engine
     from mapping.exports import to_csv
     from mapping.registry import load_default_registry
     from mapping.roles import SYSTEM
     from mapping.store import open_store
+    from tests.services.editor import editor_token
 
     monkeypatch.setenv("CARTE_SCOLAIRE_STORE_DIR", str(tmp_path))
     monkeypatch.delenv("CARTE_SCOLAIRE_DATABASE_URL", raising=False)
     store = open_store()
-    engine = open_engine(store.url)
-    add_account(engine, "amina", "editor", "correct horse battery staple", actor=SYSTEM)
-    token = sign_in(engine, "amina", "correct horse battery staple", client="test").token
-    engine.dispose()
+    token = editor_token(store)
     part = load_default_registry().iloc[:3].copy()
     done = store.import_file(SYSTEM, to_csv(part), "academy.csv", mode="partial")
     store.publish(SYSTEM, done.delivery_id)

@@ -25,19 +25,15 @@ def test_page_runs_and_counts_discrepancies(tmp_path: Path,
 
 def _editor(folder: Path) -> str:
     """A signed-in editor's session token in the school database of *folder*."""
-    from mapping.auth import add_account, sign_in
-    from mapping.auth.database import open_engine
-    from mapping.roles import SYSTEM
     from mapping.store import open_store
+    from tests.services.editor import editor_token
 
     store = open_store()
-    engine = open_engine(store.url)
-    add_account(engine, "amina", "editor", "correct horse battery staple", actor=SYSTEM)
-    token = sign_in(engine, "amina", "correct horse battery staple", client="test").token
-    engine.dispose()
-    store.dispose()
-    assert folder.exists()
-    return str(token)
+    try:
+        return editor_token(store)
+    finally:
+        store.dispose()
+        assert folder.exists()
 
 
 def _app(lang: str, token: str | None = None) -> AppTest:

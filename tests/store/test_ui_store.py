@@ -16,12 +16,11 @@ import geopandas as gpd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mapping.auth import add_account, sign_in
-from mapping.auth.database import open_engine
 from mapping.exports import to_csv
 from mapping.roles import SYSTEM
 from mapping.settings import PROJECT_ROOT
 from mapping.store import open_store
+from tests.services.editor import editor_token
 
 APP = str(PROJECT_ROOT / "app.py")
 
@@ -31,11 +30,7 @@ def signed_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple
     monkeypatch.setenv("CARTE_SCOLAIRE_STORE_DIR", str(tmp_path))
     monkeypatch.delenv("CARTE_SCOLAIRE_DATABASE_URL", raising=False)
     store = open_store()
-    engine = open_engine(store.url)
-    add_account(engine, "amina", "editor", "correct horse battery staple", actor=SYSTEM)
-    token = sign_in(engine, "amina", "correct horse battery staple", client="test").token
-    engine.dispose()
-    yield token, store.url
+    yield editor_token(store), store.url
     store.dispose()
 
 
