@@ -278,13 +278,78 @@ async def _untimed(_label: str) -> AsyncIterator[None]:
     yield
 
 
-def bench_deploy(sessions: int = 20, process_counts: tuple[int, ...] = (1, 2)) -> list[Figure]:
-    """First-map p50/p95 and errors of *sessions* concurrent browsers through nginx.
+async def mixed_first_maps(url: str, sessions: int, ramp_s: float = 0.25,
+                           timeout_s: float = 300.0) -> tuple[list[float], float, list[str]]:
+    """*sessions* visitors arriving *ramp_s* apart: one real Chromium among replayed visits.
+
+    A visit is recorded once in Chromium (:func:`benchmarks.visits.record_visit`);
+    every visitor but the middle one replays it (the server's whole work for a first
+    map, no drawing); the middle one is a real Chromium page, timed until its map
+    is drawn and the script idle.
+
+    Returns
+    -------
+    times, browser_s, errors
+        Seconds to first map of every visitor that got one (the browser's
+        included), the browser's own figure (NaN if it failed), and errors.
+    """
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    from benchmarks.browser import _WAIT_MS, launch_chromium, wait_for_paths, wait_idle
+    from benchmarks.visits import record_visit, replay_visit
+
+    async def drawn(page: object) -> None:
+        await wait_for_paths(page, minimum=251)
+        await wait_idle(page)
+
+    visit = await record_visit(url, drawn)
+    middle = sessions // 2
+    times: list[float] = []
+    errors: list[str] = []
+    browser_s = [float("nan")]
+    async with async_playwright() as pw:
+        browser = await launch_chromium(pw)
+        try:
+            async def visitor(i: int) -> None:
+                await asyncio.sleep(i * ramp_s)
+                try:
+                    if i != middle:
+                        times.append((await replay_visit(url, visit, timeout_s)).seconds)
+                        return
+                    _WAIT_MS.set(timeout_s * 1000)
+                    ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
+                    page = await ctx.new_page()
+                    t0 = time.perf_counter()
+                    await page.goto(url, wait_until="domcontentloaded")
+                    await drawn(page)
+                    browser_s[0] = time.perf_counter() - t0
+                    times.append(browser_s[0])
+                    await ctx.close()
+                except Exception as exc:
+                    errors.append(f"visitor {i}: {type(exc).__name__}: {str(exc)[:160]}")
+
+            await asyncio.gather(*(visitor(i) for i in range(sessions)))
+        finally:
+            await browser.close()
+    return times, browser_s[0], errors
+
+
+def bench_deploy(sessions: int = 20, process_counts: tuple[int, ...] = (1, 2),
+                 chromium_only: bool = True) -> list[Figure]:
+    """First-map p50/p95 and errors of *sessions* concurrent visitors through nginx.
 
     One PostGIS; for each count in *process_counts*, that many app processes
-    behind the proxy (sticky route cookie: each browser gets its own random
+    behind the proxy (sticky route cookie: each visitor gets its own random
     route). Each process first opens the map once (warm-up, not timed), so
-    the figures compare serving, not cold starts. They depend on the machine.
+    the figures compare serving, not cold starts.
+
+    The headline figures are :func:`mixed_first_maps`: the server's work for
+    *sessions* first maps, with one real browser among them. With
+    *chromium_only*, the same arrivals as *sessions* Chromium pages on this
+    machine are measured too, over the most processes: they share the two cores
+    with the server, so that figure measures the benchmark machine's browser.
     """
     import asyncio
 
@@ -295,17 +360,41 @@ def bench_deploy(sessions: int = 20, process_counts: tuple[int, ...] = (1, 2)) -
         for n in process_counts:
             with deployment(n, database_url=url) as dep:
                 asyncio.run(_warm_up(dep.url, routes_to_each_backend(dep.url, n)))
-                result = asyncio.run(run_sessions(dep.url, {"first map": _first_map},
-                                                  sessions=sessions, ramp_s=0.25))
-            times = result.times()
-            note = (f"{sessions} concurrent Chromium sessions through nginx (route cookie) "
-                    f"over {n} warmed-up streamlit process(es), one PostGIS")
+                cpu0 = sum(a.cpu_seconds() or 0.0 for a in dep.apps)
+                times, browser_s, errors = asyncio.run(mixed_first_maps(dep.url, sessions))
+                cpu = sum(a.cpu_seconds() or 0.0 for a in dep.apps) - cpu0
+                chromium = None
+                if chromium_only and n == max(process_counts):
+                    chromium = asyncio.run(run_sessions(dep.url, {"first map": _first_map},
+                                                        sessions=sessions, ramp_s=0.25))
+            note = (f"{sessions} visitors 0.25 s apart through nginx (route cookie) over {n} "
+                    f"warmed-up streamlit process(es), one PostGIS: {sessions - 1} replay a "
+                    "recorded Chromium first visit (every request, the websocket run), one "
+                    "is a real Chromium page timed to its drawn map")
             figures += [
                 Figure(f"deploy.{n}proc.first_map_p50_s", f"first map p50, {n} process(es)",
                        percentile(times, 50), "s", note),
                 Figure(f"deploy.{n}proc.first_map_p95_s", f"first map p95, {n} process(es)",
                        percentile(times, 95), "s", note),
+                Figure(f"deploy.{n}proc.browser_first_map_s",
+                       f"first map of the real Chromium among them, {n} process(es)",
+                       browser_s, "s", note),
+                Figure(f"deploy.{n}proc.app_cpu_s",
+                       f"app CPU for the {sessions} first maps, {n} process(es)", cpu, "s",
+                       "user + system CPU of the app processes during the run"),
                 Figure(f"deploy.{n}proc.errors", f"failed sessions, {n} process(es)",
-                       len(result.errors), "", "; ".join(m for *_, m in result.errors)[:300]),
+                       sessions - len(times), "", "; ".join(errors)[:300]),
             ]
+            if chromium is not None:
+                ctimes = chromium.times()
+                cnote = (f"{sessions} Chromium pages on this 2-core machine, beside the "
+                         f"server: about 2.5 s of browser CPU each; the machine's limit")
+                figures += [
+                    Figure(f"deploy.{n}proc.chromium_first_map_p50_s",
+                           f"first map p50, {sessions} Chromium pages here, {n} process(es)",
+                           percentile(ctimes, 50), "s", cnote),
+                    Figure(f"deploy.{n}proc.chromium_first_map_p95_s",
+                           f"first map p95, {sessions} Chromium pages here, {n} process(es)",
+                           percentile(ctimes, 95), "s", cnote),
+                ]
     return figures

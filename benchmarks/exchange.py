@@ -39,7 +39,7 @@ def _edited(reg: gpd.GeoDataFrame, seed: int = 0) -> pd.DataFrame:
     idx = rng.choice(len(b), 300, replace=False)
     b.loc[idx[:100], "pupils"] += 5
     b.loc[idx[100:200], "lat"] += 0.01
-    return b.drop(index=idx[200:250])
+    return b.drop(index=b.index[idx[200:250]])
 
 
 def bench_exchange(region: Region, registry: gpd.GeoDataFrame, repeat: int = 2) -> list[Figure]:
