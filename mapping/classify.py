@@ -7,6 +7,7 @@ something, red-toned when more is worse and blue-green when more is better.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,6 +67,7 @@ class Classification:
         return [f"{fmt.format(bounds[i])} – {fmt.format(bounds[i + 1])}" for i in range(self.k)]
 
 
+@functools.lru_cache(maxsize=64)
 def palette(k: int, higher_is_better: bool | None) -> tuple[str, ...]:
     """Return *k* colours, light to dark, for an indicator's direction."""
     cmap = colormaps[PALETTES[higher_is_better]]

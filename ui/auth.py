@@ -88,7 +88,7 @@ def _engine() -> Engine | str:
 
 def engine() -> Engine | None:
     """The accounts database engine, or ``None`` when none is configured."""
-    eng = _engine()
+    eng = state.this_run("auth_engine", None, _engine)
     return eng if isinstance(eng, Engine) else None
 
 
@@ -102,7 +102,25 @@ def client_address() -> str:
 
 
 def actor() -> Actor | None:
-    """The signed-in account, or ``None`` for an anonymous visitor."""
+    """The signed-in account, or ``None`` for an anonymous visitor.
+
+    Looked up once per script run (the navigation asks for every page) and
+    again whenever the session's token changes (sign-in, sign-out).
+    """
+    return state.this_run("auth_actor", st.session_state.get(_TOKEN), _actor)
+
+
+def _cookie() -> str | None:
+    """The session cookie the browser sent with this page load (read once per run)."""
+    def read() -> str | None:
+        cookies: Any = st.context.cookies
+        value = cookies.get(COOKIE) if cookies is not None else None
+        return str(value) if value else None
+
+    return state.this_run("auth_cookie", None, read)
+
+
+def _actor() -> Actor | None:
     eng = engine()
     if oidc_configured():
         user: Any = st.user
@@ -113,8 +131,7 @@ def actor() -> Actor | None:
         return None
     token = st.session_state.get(_TOKEN)
     if not token:  # a new page load: the cookie set at sign-in, if any
-        cookies: Any = st.context.cookies
-        token = cookies.get(COOKIE) if cookies is not None else None
+        token = _cookie()
     if not token:
         return None
     found = session_actor(eng, str(token))
@@ -151,7 +168,8 @@ def _role_label(role: str) -> str:
 def _local_form(where: Any) -> None:
     eng = engine()
     if eng is None:
-        where.caption(state.t("auth.unavailable", detail=str(_engine())))
+        where.caption(state.t("auth.unavailable",
+                              detail=str(state.this_run("auth_engine", None, _engine))))
         return
     with where.form("auth_sign_in", clear_on_submit=True):
         name = st.text_input(state.t("auth.name"), key="auth_name")
@@ -174,8 +192,7 @@ def sign_in_panel() -> Actor | None:
     who = actor()
     box = st.sidebar.container(key="auth_panel")
     token = st.session_state.get(_TOKEN)
-    cookies: Any = st.context.cookies
-    if who is not None and token and (cookies is None or cookies.get(COOKIE) != token):
+    if who is not None and token and _cookie() != token:
         # on every run until the page is loaded again with the cookie: the same
         # element each time, so its script runs once, whenever the browser gets to it
         with box:

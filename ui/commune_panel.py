@@ -4,11 +4,18 @@ schools.
 Tables are static (``st.table``) so they wrap instead of being cut; the age chart
 uses plain field names (a translated name with an apostrophe breaks Vega-Lite's
 field access) and translated axis titles.
+
+A commune click reruns the map fragment; the panel's content depends only on the
+commune, the mapped indicator, the language, the registry and the selection, so
+it is computed once per such combination (:func:`content`) and shared by every
+session: a second look at a commune costs only drawing it.
 """
 
 from __future__ import annotations
 
-import altair as alt
+from dataclasses import dataclass
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -38,22 +45,48 @@ AGE_BANDS = (
 )
 
 
+@dataclass(frozen=True)
+class _Stats:
+    """Values, region ranks and province and region means of every numeric column,
+    for all communes at once (one table, computed once per registry and catalogue)."""
+
+    values: pd.DataFrame          # indexed by commune code
+    ranks: pd.DataFrame           # rank among communes with a value (1 = highest)
+    counts: pd.Series             # communes with a value, per column
+    province_means: pd.DataFrame  # indexed by province code
+    region_means: pd.Series
+    province_of: pd.Series        # commune code -> province code
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _stats(table_key: str, columns: tuple[str, ...]) -> _Stats:
+    tab = state.table()
+    values = tab.set_index("code")[list(columns)].apply(pd.to_numeric, errors="coerce")
+    province_of = tab.set_index("code")["province_code"]
+    return _Stats(
+        values=values,
+        ranks=values.rank(ascending=False, method="min"),
+        counts=values.notna().sum(),
+        province_means=values.groupby(province_of).mean(),
+        region_means=values.mean(),
+        province_of=province_of,
+    )
+
+
 def key_figures(code: str, extra: Indicator | None = None) -> pd.DataFrame:
     """Table of key figures for commune *code*: value, rank, province and region means."""
     tab = state.table()
-    row = tab[tab["code"] == code].iloc[0]
-    province = tab[tab["province_code"] == row["province_code"]]
     cat = catalogue()
     ids = [i for i in KEY_FIGURES if i in tab.columns and i in cat]
     if extra is not None and extra.id not in ids:
         ids.insert(0, extra.id)
+    stats = _stats(state.table_key(), tuple(ids))
+    province = stats.province_of[code]
     lang = state.lang()
     records = []
     for ind_id in ids:
         ind = cat[ind_id]
-        values = pd.to_numeric(tab[ind_id], errors="coerce")
-        value = values[tab["code"] == code].iloc[0]
-        rank = values.rank(ascending=False, method="min")[tab["code"] == code].iloc[0]
+        rank = stats.ranks.at[code, ind_id]
         label = ind.label_in(lang)
         if ind.year != 2024 and str(ind.year) not in label:
             label += f" ({ind.year})"
@@ -61,13 +94,13 @@ def key_figures(code: str, extra: Indicator | None = None) -> pd.DataFrame:
             label += f" ({state.t('app.estimated')})"
         records.append({
             state.t("panel.indicator"): label,
-            state.t("panel.value"): ind.format(value, lang),
+            state.t("panel.value"): ind.format(float(stats.values[ind_id][code]), lang),
             state.t("panel.rank"): "—" if pd.isna(rank) else state.t(
                 "panel.rank_value", rank=format_int(rank, lang),
-                n=format_int(values.notna().sum(), lang)),
+                n=format_int(stats.counts[ind_id], lang)),
             state.t("panel.province_avg"): ind.format(
-                pd.to_numeric(province[ind_id], errors="coerce").mean(), lang),
-            state.t("panel.region_avg"): ind.format(values.mean(), lang),
+                float(stats.province_means.loc[province, ind_id]), lang),
+            state.t("panel.region_avg"): ind.format(stats.region_means[ind_id], lang),
         })
     return pd.DataFrame(records)
 
@@ -82,19 +115,34 @@ def age_structure(code: str) -> pd.DataFrame:
     return pd.DataFrame({"band": labels, "share": values})
 
 
-def age_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Horizontal bars of :func:`age_structure`, axis titles in the interface language."""
+def age_chart(frame: pd.DataFrame) -> dict[str, Any]:
+    """Vega-Lite specification of horizontal bars of :func:`age_structure`, axis titles in
+    the interface language (written as a plain dict: Altair's validation of the same
+    chart cost more than the rest of the panel)."""
     lang = state.lang()
-    return alt.Chart(frame).mark_bar(color="#1f5a8a").encode(
-        x=alt.X("share:Q", title=state.t("panel.share")),
-        y=alt.Y("band:N", title=state.t("panel.age_band"), sort=list(frame["band"])),
-        tooltip=[alt.Tooltip("band:N", title=state.t("panel.age_band")),
-                 alt.Tooltip("share:Q", title=state.t("panel.share"), format=".1f")],
-    ).properties(height=320).configure(locale=vega_locale(lang), axis={"labelLimit": 80})
+    share, band = state.t("panel.share"), state.t("panel.age_band")
+    values = [{"band": b, "share": None if pd.isna(v) else float(v)}
+              for b, v in zip(frame["band"], frame["share"], strict=True)]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "data": {"values": values},
+        "mark": {"type": "bar", "color": "#1f5a8a"},
+        "encoding": {
+            "x": {"field": "share", "type": "quantitative", "title": share},
+            "y": {"field": "band", "type": "nominal", "title": band,
+                  "sort": list(frame["band"])},
+            "tooltip": [{"field": "band", "type": "nominal", "title": band},
+                        {"field": "share", "type": "quantitative", "title": share,
+                         "format": ".1f"}],
+        },
+        "height": 320,
+        "config": {"locale": vega_locale(lang), "axis": {"labelLimit": 80}},
+    }
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _access(cycle: str) -> pd.DataFrame:
+    # shared and read only: a cached copy per call would cost more than the lookup
     return official_access(state.region(), cycle)
 
 
@@ -110,8 +158,8 @@ def access_figures(code: str) -> pd.DataFrame:
         records.append({
             state.t("ui.cycle"): state.t(f"cycle.{cycle}"),
             state.t("access.col.mean_km"): format_km(r["mean_km"], lang),
-            state.t("panel.beyond", km=km): format_percent(r["share_beyond"], lang,
-                                                           share=True),
+            state.t("panel.threshold"): format_km(km, lang, decimals=0),
+            state.t("panel.beyond_share"): format_percent(r["share_beyond"], lang, share=True),
             state.t("access.col.douars_no_figure"): format_int(r["douars_no_figure"], lang),
         })
     return pd.DataFrame(records)
@@ -140,39 +188,89 @@ def commune_schools(code: str) -> pd.DataFrame:
     })
 
 
-def show(code: str, indicator: Indicator | None = None) -> None:
-    """Draw the panel for commune *code*."""
+@dataclass(frozen=True)
+class Content:
+    """What the panel of one commune shows, computed once (see :func:`content`).
+
+    Attributes
+    ----------
+    heading, place
+        The commune's names, and its province, area type and code.
+    figures, access, schools
+        The tables of :func:`key_figures`, :func:`access_figures` and
+        :func:`commune_schools`.
+    age_spec
+        Vega-Lite specification of :func:`age_chart`.
+    schools_note
+        The registry's analysis note ("" when none).
+    """
+
+    heading: str
+    place: str
+    figures: pd.DataFrame
+    age_spec: dict[str, Any]
+    access: pd.DataFrame
+    schools: pd.DataFrame
+    schools_note: str
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _content(table_key: str, code: str, indicator_id: str | None, lang: str,
+             selection_key: str) -> Content | None:
+    # every argument is a short string: the cache key costs nothing to hash; the
+    # functions below read the same registry, language and selection from the session
     tab = state.table()
     match = tab[tab["code"] == code]
     if match.empty:
-        return
+        return None
     row = match.iloc[0]
-    lang = state.lang()
     first, second = (row["name_ar"], row["name_fr"]) if lang == "ar" else (
         row["name_fr"], row["name_ar"])
     province = row["province_ar"] if lang == "ar" else row["province_fr"]
-    st.subheader(f"{first} · {second}")
     area = state.t(f"area.{row['type']}")
-    st.caption(
-        f"{state.t('unit.province')} : {province} · {area} · {state.t('communes.code')} {code}"
+    indicator = catalogue().get(indicator_id) if indicator_id else None
+    schools = commune_schools(code)
+    return Content(
+        heading=f"{first} · {second}",
+        place=(f"{state.t('unit.province')} : {province} · {area} · "
+               f"{state.t('communes.code')} {code}"),
+        figures=key_figures(code, indicator),
+        age_spec=age_chart(age_structure(code)),
+        access=access_figures(code),
+        schools=schools,
+        schools_note=(analysis_note(state.registry(), lang) or "") if len(schools) else "",
     )
-    st.table(key_figures(code, indicator), hide_index=True)
+
+
+def content(code: str, indicator: Indicator | None = None) -> Content | None:
+    """The panel's content for commune *code* (``None`` for an unknown code), cached by
+    registry, catalogue, commune, indicator, language and selection."""
+    return _content(state.table_key(), code, indicator.id if indicator else None,
+                    state.lang(), repr(state.selection()))
+
+
+def show(code: str, indicator: Indicator | None = None) -> None:
+    """Draw the panel for commune *code*."""
+    panel = content(code, indicator)
+    if panel is None:
+        return
+    lang = state.lang()
+    st.subheader(panel.heading)
+    st.caption(panel.place)
+    st.table(panel.figures, hide_index=True)
     st.caption(state.t("panel.avg_note"))
     st.markdown(f"**{state.t('panel.age')}**")
-    st.altair_chart(age_chart(age_structure(code)), width="stretch")
-    access = access_figures(code)
+    st.vega_lite_chart(spec=panel.age_spec, width="stretch")
     st.markdown(f"**{state.t('panel.access')}**")
-    if access.empty:
+    if panel.access.empty:
         st.caption(state.t("panel.no_access"))
     else:
-        st.table(access, hide_index=True)
+        st.table(panel.access, hide_index=True)
         st.caption(state.t("panel.access_note"))
-    schools = commune_schools(code)
-    st.markdown(f"**{state.t('panel.schools', n=format_int(len(schools), lang))}**")
-    if schools.empty:
+    st.markdown(f"**{state.t('panel.schools', n=format_int(len(panel.schools), lang))}**")
+    if panel.schools.empty:
         st.caption(state.t("panel.no_schools"))
     else:
-        st.dataframe(schools, hide_index=True, width="stretch")
-        note = analysis_note(state.registry(), lang)
-        if note:
-            st.caption(note)
+        st.dataframe(panel.schools, hide_index=True, width="stretch")
+        if panel.schools_note:
+            st.caption(panel.schools_note)

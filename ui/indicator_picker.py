@@ -29,10 +29,16 @@ def available() -> dict[str, Indicator]:
     """Catalogue indicators present in the commune table, ordered by theme.
 
     When the sidebar filters cycles, indicators of the other cycles are left out,
-    so a table or a map never mixes the chosen cycle with the others.
+    so a table or a map never mixes the chosen cycle with the others. Shared
+    (cached by table and cycles): read it, do not change it.
     """
+    return _available(state.table_key(), tuple(sorted(state.selection().cycles)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _available(table_key: str, cycles_key: tuple[str, ...]) -> dict[str, Indicator]:
     cols = set(state.table().columns)
-    cycles = set(state.selection().cycles)
+    cycles = set(cycles_key)
     inds = [ind for ind in catalogue().values() if ind.id in cols
             and (not cycles or cycle_of(ind) in (None, *cycles))]
     order = {theme: i for i, theme in enumerate(GROUPS)}
@@ -51,12 +57,18 @@ def display_label(ind: Indicator, lang: str | None = None) -> str:
     return f"{theme} › {label}"
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _labels(table_key: str, cycles_key: tuple[str, ...], lang: str) -> dict[str, str]:
+    # the select box formats every option at every run: once per table, cycles, language
+    return {i: display_label(ind, lang) for i, ind in _available(table_key, cycles_key).items()}
+
+
 def pick(key: str = "m_indicator") -> Indicator:
     """Select box over :func:`available`; the value lives in ``st.session_state[key]``."""
-    inds = available()
-    lang = state.lang()
+    table_key, cycles = state.table_key(), tuple(sorted(state.selection().cycles))
+    inds = _available(table_key, cycles)
+    labels = _labels(table_key, cycles, state.lang())
     if st.session_state.get(key) not in inds:
         st.session_state[key] = DEFAULT_INDICATOR if DEFAULT_INDICATOR in inds else next(iter(inds))
-    st.selectbox(state.t("map.indicator"), list(inds), key=key,
-                 format_func=lambda i: display_label(inds[i], lang))
+    st.selectbox(state.t("map.indicator"), list(inds), key=key, format_func=labels.__getitem__)
     return inds[str(st.session_state[key])]

@@ -54,6 +54,16 @@ def reset_filters() -> None:
     st.session_state["f_area"] = ""
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cercles(provinces: tuple[str, ...]) -> tuple[str, ...]:
+    """Cercle codes of the rural communes of *provinces* (all provinces when empty)."""
+    communes = state.region().communes
+    rural = communes[communes["cercle_code"].notna()]
+    if provinces:
+        rural = rural[rural["province_code"].isin(provinces)]
+    return tuple(sorted(set(rural["cercle_code"])))
+
+
 def filters() -> Selection:
     """Draw the filters in the sidebar and store the resulting selection."""
     communes = state.region().communes
@@ -68,10 +78,7 @@ def filters() -> Selection:
                    format_func=lambda c: provinces.get(c, c))
     chosen = st.session_state.get("f_provinces") or []
 
-    rural = communes[communes["cercle_code"].notna()]
-    if chosen:
-        rural = rural[rural["province_code"].isin(chosen)]
-    cercles = sorted(set(rural["cercle_code"]))
+    cercles = list(_cercles(tuple(chosen)))
     _clean("f_cercles", cercles)
     sb.multiselect(
         state.t("ui.cercle"), cercles, key="f_cercles", placeholder=state.t("ui.choose"),
@@ -105,7 +112,7 @@ def filters() -> Selection:
         search=str(st.session_state.get("f_search") or ""),
     )
     st.session_state["selection"] = selection
-    n = int(selection.commune_mask(communes).sum())
+    n = int(state.commune_mask().sum())
     sb.caption(state.t("ui.selected", n=format_int(n, lang), total=format_int(len(communes), lang)))
     with sb.expander(state.t("ui.tiles")):
         st.text_input(state.t("ui.tiles"), key="tiles", help=state.t("ui.tiles_help"),

@@ -19,9 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import weakref
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import Literal, TypeVar
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -34,6 +38,7 @@ from mapping.i18n import normalise_lang
 from mapping.i18n import t as _t
 from mapping.provenance import registry_name, without_demo
 from mapping.registry import load_default_registry, to_registry
+from mapping.registry import quality_shares as registry_quality_shares
 from mapping.store import Store, default_url, open_store
 from mapping.table import indicator_table
 from mapping.themes import catalogue_key
@@ -42,6 +47,36 @@ from mapping.themes import catalogue_key
 EXTRA_SCHOOLS_ENV = "CARTE_SCOLAIRE_EXTRA_SCHOOLS"
 #: Environment variable with an optional XYZ tile URL (online basemap).
 TILES_ENV = "CARTE_SCOLAIRE_TILES"
+
+_T = TypeVar("_T")
+
+
+#: Per session (its state object, weakly held): name -> (run, key, value) of :func:`this_run`.
+_RUN_MEMOS: weakref.WeakKeyDictionary[object, dict[str, tuple[object, Hashable, object]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def this_run(name: str, key: Hashable, compute: Callable[[], _T]) -> _T:
+    """*compute()*, once per script run (and fragment run) and *key*.
+
+    The pages ask for the registry, its label and the table's key many times per
+    run; each answer goes through the store's cache and the environment. Within
+    one run the answer cannot change, except through what *key* names; a change
+    made by another process meanwhile shows at the next run. Outside a script run
+    (tests, threads) nothing is remembered. The memo lives beside the session, not
+    in ``st.session_state``: every keyed widget copies the whole session state.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return compute()
+    run = ctx.cursors  # a new dict at every (fragment) run
+    memos = _RUN_MEMOS.setdefault(ctx.session_state, {})
+    memo = memos.get(name)
+    if memo is not None and memo[0] is run and memo[1] == key:
+        return memo[2]  # type: ignore[return-value]
+    value = compute()
+    memos[name] = (run, key, value)
+    return value
 
 
 @st.cache_resource(show_spinner=False)
@@ -99,15 +134,20 @@ def _store(url: str) -> Store | str:
         return f"{type(exc).__name__}: {exc}"
 
 
+def _opened() -> Store | str:
+    # the environment names the database; read once per run
+    return this_run("store", None, lambda: _store(default_url()))
+
+
 def store() -> Store | None:
     """The school database of this server process (``None`` when it cannot be opened)."""
-    opened = _store(default_url())
+    opened = _opened()
     return opened if isinstance(opened, Store) else None
 
 
 def store_error() -> str:
     """Why the school database cannot be opened ("" when it can)."""
-    opened = _store(default_url())
+    opened = _opened()
     return "" if isinstance(opened, Store) else opened
 
 
@@ -122,21 +162,10 @@ def _store_registry(url: str, version: int, as_of: str, extra_path: str) -> (
     return _with_extra(base, extra_path)
 
 
-_VERSION_MEMO = "_store_version_this_run"
-
-
 def _version_this_run(opened: Store) -> int:
     """The store's version, asked once per script run (the pages read the registry
     several times per run; a change made meanwhile shows at the next run)."""
-    ctx = get_script_run_ctx()
-    run = ctx.cursors if ctx is not None else None  # a new dict at every (fragment) run
-    memo = st.session_state.get(_VERSION_MEMO)
-    if run is not None and isinstance(memo, tuple) and memo[0] is run and memo[1] == opened.url:
-        return int(memo[2])
-    version = opened.version()
-    if run is not None:
-        st.session_state[_VERSION_MEMO] = (run, opened.url, version)
-    return version
+    return this_run("store_version", opened.url, opened.version)
 
 
 def registry_as_of() -> dt.date | None:
@@ -152,6 +181,12 @@ def uses_store() -> bool:
 
 def registry() -> gpd.GeoDataFrame:
     """The active school registry: the published one (or as of a date), else the default."""
+    key = (st.session_state.get("registry_source"), registry_as_of(),
+           os.environ.get(EXTRA_SCHOOLS_ENV, ""))
+    return this_run("registry", key, _registry)
+
+
+def _registry() -> gpd.GeoDataFrame:
     opened = store() if uses_store() else None
     if opened is None:
         return default_registry()
@@ -173,12 +208,15 @@ def registry_label() -> str:
 
 
 def _registry_key(reg: gpd.GeoDataFrame) -> str:
-    return str(reg.attrs.get("key", registry_label()))
+    key = reg.attrs.get("key")
+    return str(key) if key is not None else registry_label()
 
 
 def _table_key(reg: gpd.GeoDataFrame) -> str:
-    # the registry, and the catalogue's themes (an imported HCP layer adds columns)
-    return f"{_registry_key(reg)}|{catalogue_key()!r}"
+    # the registry, and the catalogue's themes (an imported HCP layer adds columns);
+    # the catalogue's key reads the themes folder: once per run
+    return this_run("table_key", id(reg),
+                     lambda: f"{_registry_key(reg)}|{catalogue_key()!r}")
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -194,6 +232,33 @@ def _web_table(key: str, _table: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     geom = web_geometry().reindex(_table["code"].to_numpy())
     return _table.set_geometry(gpd.GeoSeries(geom.to_numpy(), index=_table.index,
                                              crs=_table.crs))
+
+
+def table_key() -> str:
+    """What :func:`table` depends on (registry and catalogue), as a short cache key."""
+    return _table_key(registry())
+
+
+def quality_shares() -> dict[str, dict[str, float]]:
+    """Shares of the active registry's schools by location and capacity quality (cached)."""
+    reg = registry()
+    return _quality_shares(_registry_key(reg), reg)
+
+
+def located_count() -> int:
+    """Schools of the active registry with a location (cached)."""
+    reg = registry()
+    return _located(_registry_key(reg), reg)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _located(key: str, _registry: gpd.GeoDataFrame) -> int:
+    return int(_registry.geometry.notna().sum())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _quality_shares(key: str, _registry: gpd.GeoDataFrame) -> dict[str, dict[str, float]]:
+    return registry_quality_shares(_registry)
 
 
 def table() -> gpd.GeoDataFrame:
@@ -259,6 +324,24 @@ def _selected_communes(key: str, sel_key: str, _tab: gpd.GeoDataFrame,
                        _sel: Selection) -> gpd.GeoDataFrame:
     # keyed by the registry and the selection's repr (a frozen dataclass of tuples)
     return _tab[_sel.commune_mask(_tab).to_numpy()]
+
+
+def commune_mask(rows: Literal["communes", "table"] = "communes") -> np.ndarray:
+    """Boolean mask of the current selection over the rows of the region's communes
+    (``"communes"``) or of :func:`table` and :func:`web_table` (``"table"``, same rows).
+    Shared (cached): do not change it."""
+    sel = selection()
+    if rows == "communes":
+        return _commune_mask("communes", repr(sel), region().communes, sel)
+    return _commune_mask(table_key(), repr(sel), table(), sel)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _commune_mask(frame_key: str, sel_key: str, _frame: gpd.GeoDataFrame,
+                  _sel: Selection) -> np.ndarray:
+    mask = _sel.commune_mask(_frame).to_numpy()
+    mask.setflags(write=False)
+    return mask
 
 
 def selected_communes() -> gpd.GeoDataFrame:

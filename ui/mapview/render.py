@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -109,14 +110,18 @@ def array_key(values: Any) -> str:
     return hashlib.sha256(repr(list(values)).encode("utf-8")).hexdigest()[:16]
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _published_layer(_layer: Callable[[], PointLayer], key: str) -> dict[str, Any]:
+    # a resource: the (possibly inline) layer is shared, not unpickled at every rerun
     del key  # the cache key
     return payload.publish_layer(_layer(), components.STATIC_DIR, static_prefix())
 
 
 def publish(layer: Callable[[], PointLayer], key: str) -> dict[str, Any]:
-    """Build and publish a point layer once per *key* (content hash + language ...)."""
+    """Build and publish a point layer once per *key* (content hash + language ...).
+
+    The result is shared: read it, do not change it.
+    """
     return _published_layer(layer, key)
 
 
@@ -125,17 +130,45 @@ def _tip_text(tip: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
 
 
+def _choropleth_key(communes: web.Choropleth, codes: list[str], values: Any, lang: str,
+                    geom: GeometryAsset) -> str:
+    """A hash of everything a choropleth's styles and legend are made of."""
+    ind, cls = communes.indicator, communes.classification
+    h = hashlib.sha256()
+    h.update(repr((geom.url, lang, ind, cls.scheme, cls.k, cls.breaks, cls.lower, cls.colors,
+                   cls.counts, communes.region_size, codes)).encode("utf-8"))
+    h.update(np.ascontiguousarray(cls.classes).tobytes())
+    h.update(np.ascontiguousarray(values, dtype=float).tobytes())
+    if communes.ranks is not None:
+        h.update(repr(communes.ranks.index.tolist()).encode("utf-8"))
+        h.update(np.ascontiguousarray(communes.ranks.to_numpy(dtype=float)).tobytes())
+    return h.hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _choropleth_styles(key: str, _communes: web.Choropleth, _codes: list[str], _values: Any,
+                       lang: str, _geom: GeometryAsset) -> tuple[dict[str, Any], str]:
+    # keyed by the content hash: an indicator, province or class change seen before
+    # (by any session) costs a lookup instead of 251 labels and the legend
+    ind, cls = _communes.indicator, _communes.classification
+    styles = payload.choropleth_styles(_geom, _codes, list(_values), ind, cls, lang,
+                                       ranks=_communes.ranks, region_size=_communes.region_size)
+    return styles, legend_html(ind, cls, lang, int((cls.classes < 0).sum()))
+
+
 def commune_styles(communes: web.Choropleth | web.Categories, lang: str,
                    geom: GeometryAsset) -> tuple[dict[str, Any], str | None]:
-    """Per-commune styles and the legend HTML of a choropleth or a category map."""
+    """Per-commune styles and the legend HTML of a choropleth or a category map.
+
+    The result is shared (cached): read it, do not change it.
+    """
     table = communes.table
     codes = [str(c) for c in table["code"]]
     if isinstance(communes, web.Choropleth):
-        ind, cls = communes.indicator, communes.classification
-        values = pd.to_numeric(table[ind.id], errors="coerce").to_numpy(dtype=float)
-        styles = payload.choropleth_styles(geom, codes, list(values), ind, cls, lang,
-                                           ranks=communes.ranks, region_size=communes.region_size)
-        return styles, legend_html(ind, cls, lang, int((cls.classes < 0).sum()))
+        values = pd.to_numeric(table[communes.indicator.id], errors="coerce").to_numpy(
+            dtype=float)
+        key = _choropleth_key(communes, codes, values, lang, geom)
+        return _choropleth_styles(key, communes, codes, values, lang, geom)
     colors = {c: communes.colors[k] for c, k in zip(codes, communes.categories, strict=True)}
     # the first tooltip line repeats the commune names the browser takes from the geometry
     labels = {c: _tip_text(tip).partition("\n")[2]

@@ -12,7 +12,6 @@ from mapping.catalogue import Indicator
 from mapping.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES, classify
 from mapping.i18n import t
 from mapping.numbers import format_int, format_percent
-from mapping.registry import quality_shares
 from ui import commune_panel, indicator_picker, state, viewstate
 from ui.mapview import render as mapview
 
@@ -83,34 +82,40 @@ def _map_view() -> None:
         st.info(state.t("map.estimated_note", note=indicator.note.get(lang, "")))
 
     full = state.web_table()
-    selection = state.selection()
-    mask = selection.commune_mask(full).to_numpy()
-    shown = full[mask]
-    if shown.empty:
+    mask = state.commune_mask("table")
+    if not mask.any():
         st.warning(state.t("ui.none_selected"))
         st.stop()
 
-    values = pd.to_numeric(full[indicator.id], errors="coerce")
-    ranks = pd.Series(web.region_rank(values).to_numpy(), index=full["code"].to_numpy())
+    if scheme == "manual" and not manual_breaks:
+        scheme = "quantiles"
     try:
-        if scheme == "manual" and not manual_breaks:
-            classification = classify(values[mask], "quantiles", k,
-                                      higher_is_better=indicator.higher_is_better)
-        else:
-            classification = classify(values[mask], scheme, k,
-                                      higher_is_better=indicator.higher_is_better,
-                                      manual_breaks=manual_breaks)
+        choropleth = _choropleth(state.table_key(), indicator.id, repr(state.selection()),
+                                 scheme, k, tuple(manual_breaks or ()), full, indicator, mask)
     except ValueError as exc:
         st.error(state.t("ui.error", message=str(exc)))
         st.stop()
 
     schools = state.selected_schools()
-    choropleth = web.Choropleth(shown, indicator, classification, ranks=ranks,
-                                region_size=int(values.notna().sum()))
     known_codes.clear()
     known_codes.update(full["code"])
     _map_and_panel(choropleth, schools, indicator)
     viewstate.sync_query()  # a fragment run does not reach the app's own sync
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _choropleth(table_key: str, indicator_id: str, selection_key: str, scheme: str, k: int,
+                manual_breaks: tuple[float, ...], _full: Any, _indicator: Indicator,
+                _mask: Any) -> web.Choropleth:
+    """Shown communes, regional ranks and classes of one indicator, shared by every
+    session that maps the same thing (raises ValueError for unusable breaks)."""
+    values = pd.to_numeric(_full[indicator_id], errors="coerce")
+    ranks = pd.Series(web.region_rank(values).to_numpy(), index=_full["code"].to_numpy())
+    classification = classify(values[_mask], scheme, k,  # type: ignore[arg-type]
+                              higher_is_better=_indicator.higher_is_better,
+                              manual_breaks=list(manual_breaks) or None)
+    return web.Choropleth(_full[_mask], _indicator, classification, ranks=ranks,
+                          region_size=int(values.notna().sum()))
 
 
 def _map_and_panel(choropleth: web.Choropleth, schools: Any, indicator: Indicator) -> None:
@@ -126,8 +131,8 @@ def _map_and_panel(choropleth: web.Choropleth, schools: Any, indicator: Indicato
         reg = state.registry()
         n = len(reg)
         if n:
-            shares = quality_shares(reg)
-            located = int(reg.geometry.notna().sum())
+            shares = state.quality_shares()
+            located = state.located_count()
             st.caption(state.t(
                 "map.registry", name=state.registry_label(), n=format_int(n, lang),
                 located=format_int(located, lang),
