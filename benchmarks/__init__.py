@@ -6,7 +6,7 @@ part of the project has not provided yet) yields a figure whose value is
 ``None`` and whose note says ``n/a (not available)``, so the suite always runs
 to the end. Figures are reported, never asserted.
 
-Browser measurements start ``streamlit run app.py`` on a free loopback port
+Browser measurements start ``streamlit run serve.py`` on a free loopback port
 and drive headless Chromium through Playwright (imported lazily: it is a
 development dependency).
 

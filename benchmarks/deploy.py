@@ -208,7 +208,7 @@ def deployment(processes: int = 2, env: dict[str, str] | None = None,
     Parameters
     ----------
     processes
-        Number of ``streamlit run app.py`` processes.
+        Number of ``streamlit run serve.py`` processes.
     env
         Extra environment for the app processes (:data:`DATABASE_URL_ENV` is set).
     database_url

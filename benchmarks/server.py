@@ -49,7 +49,7 @@ def cpu_seconds(pid: int) -> float | None:
 
 @dataclass
 class AppServer:
-    """A running ``streamlit run app.py`` on the loopback interface."""
+    """A running ``streamlit run serve.py`` (the app) on the loopback interface."""
 
     process: subprocess.Popen[bytes]
     port: int
@@ -73,7 +73,7 @@ class AppServer:
 @contextlib.contextmanager
 def app_server(
     port: int | None = None, env: dict[str, str] | None = None, timeout_s: float = 90.0,
-    app: Path = PROJECT_ROOT / "app.py",
+    app: Path = PROJECT_ROOT / "serve.py",
 ) -> Iterator[AppServer]:
     """Start the Streamlit app on 127.0.0.1 and stop it on exit.
 

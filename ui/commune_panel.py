@@ -107,9 +107,9 @@ def key_figures(code: str, extra: Indicator | None = None) -> pd.DataFrame:
 
 def age_structure(code: str) -> pd.DataFrame:
     """Shares of the 2024 age bands for commune *code*: columns ``band`` and ``share``."""
-    tab = state.table()
-    row = tab[tab["code"] == code].iloc[0]
-    bands = [b for b in AGE_BANDS if b in tab.columns]
+    rows = _rows(state.table_key())
+    row = rows.loc[code]
+    bands = [b for b in AGE_BANDS if b in rows.columns]
     labels = [b.removeprefix("age_").replace("_plus", "+").replace("_", "-") for b in bands]
     values = [float(row[b]) if pd.notna(row[b]) else None for b in bands]
     return pd.DataFrame({"band": labels, "share": values})
@@ -214,16 +214,28 @@ class Content:
     schools_note: str
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _rows(table_key: str) -> pd.DataFrame:
+    """The commune table without geometry, indexed by code (one row lookup per panel)."""
+    tab = state.table()
+    return pd.DataFrame(tab.drop(columns=tab.geometry.name)).set_index("code")
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _schools_note(table_key: str, lang: str) -> str:
+    # the registry's provenance shares: the same for every commune
+    return analysis_note(state.registry(), lang) or ""
+
+
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _content(table_key: str, code: str, indicator_id: str | None, lang: str,
              selection_key: str) -> Content | None:
     # every argument is a short string: the cache key costs nothing to hash; the
     # functions below read the same registry, language and selection from the session
-    tab = state.table()
-    match = tab[tab["code"] == code]
-    if match.empty:
+    rows = _rows(table_key)
+    if code not in rows.index:
         return None
-    row = match.iloc[0]
+    row = rows.loc[code]
     first, second = (row["name_ar"], row["name_fr"]) if lang == "ar" else (
         row["name_fr"], row["name_ar"])
     province = row["province_ar"] if lang == "ar" else row["province_fr"]
@@ -238,7 +250,7 @@ def _content(table_key: str, code: str, indicator_id: str | None, lang: str,
         age_spec=age_chart(age_structure(code)),
         access=access_figures(code),
         schools=schools,
-        schools_note=(analysis_note(state.registry(), lang) or "") if len(schools) else "",
+        schools_note=_schools_note(state.table_key(), lang) if len(schools) else "",
     )
 
 

@@ -1,4 +1,4 @@
-"""Browser-test fixtures: a live ``streamlit run app.py`` server and an offline Chromium page.
+"""Browser-test fixtures: a live ``streamlit run serve.py`` server and an offline Chromium page.
 
 ``app_url`` starts the app once per session on a free port of 127.0.0.1 (with
 :func:`benchmarks.app_server`, which other tests use for an app of their own)

@@ -220,3 +220,41 @@ def test_arabic_class_ranges_read_left_to_right_in_the_mirrored_legend(
     assert page.locator(f"{MAP} .leaflet-control-scale-line").count() == 1
     assert page.locator(f"{MAP} .leaflet-top.leaflet-left .cs-demo").inner_text().strip() == \
         demo_mark("ar")
+
+
+def test_a_second_visit_takes_the_map_files_from_the_browser_cache(
+    browser: Any, app_url: str
+) -> None:
+    # a context of its own: request interception (the ``page`` fixture's offline guard)
+    # turns Chromium's HTTP cache off; here every request is watched instead
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="fr-FR")
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        sent: dict[str, str] = {}
+        from_cache: set[str] = set()
+        cdp.on("Network.requestWillBeSent",
+               lambda e: sent.update({e["requestId"]: e["request"]["url"]}))
+        cdp.on("Network.requestServedFromCache", lambda e: from_cache.add(e["requestId"]))
+        cdp.on("Network.responseReceived", lambda e: from_cache.add(e["requestId"])
+               if e["response"].get("fromDiskCache") else None)
+
+        def visit() -> dict[str, bool]:
+            sent.clear()
+            from_cache.clear()
+            page.goto(app_url, wait_until="domcontentloaded")
+            page.wait_for_selector(f"{MAP}[data-ready='1']", timeout=120_000)
+            page.wait_for_timeout(300)
+            return {url.rsplit("/", 1)[-1]: rid in from_cache for rid, url in sent.items()
+                    if "/app/static/" in url}
+
+        first, second = visit(), visit()
+        offline = [u for u in sent.values() if not u.startswith(("http://127.0.0.1", "blob:"))]
+        assert offline == []
+        geometry = [name for name in first if name.startswith("geometry.")]
+        assert len(geometry) == 1 and first[geometry[0]] is False  # downloaded once
+        assert second[geometry[0]] is True
+        assert set(second) == set(first) and all(second.values()), second
+    finally:
+        context.close()

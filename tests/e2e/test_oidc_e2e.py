@@ -1,7 +1,7 @@
 """Sign-in through a real OpenID Connect provider with ``st.login``, behind nginx, in Chromium.
 
 The provider is panva's certified ``oidc-provider`` on loopback
-(:mod:`tests.services.oidc_provider`). Two ``streamlit run app.py`` processes
+(:mod:`tests.services.oidc_provider`). Two ``streamlit run serve.py`` processes
 run from a working folder holding the ``.streamlit/secrets.toml`` written
 here, and nginx runs the project's own ``deploy/nginx`` snippets in front of
 them, as an academy's server does (deploy/README.md): the redirect URI is the
@@ -79,8 +79,8 @@ def _wait(url: str, proc: subprocess.Popen[bytes], log: Any, what: str,
 @contextlib.contextmanager
 def _streamlit(workdir: Path, port: int, env: dict[str, str],
                timeout_s: float = 180.0) -> Iterator[None]:
-    """``streamlit run app.py`` from *workdir* (where it reads ``.streamlit/secrets.toml``)."""
-    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+    """``streamlit run serve.py`` from *workdir* (where it reads ``.streamlit/secrets.toml``)."""
+    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "serve.py"),
            "--server.headless", "true", "--server.address", "127.0.0.1",
            "--server.port", str(port), "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]

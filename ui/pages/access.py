@@ -13,6 +13,7 @@ from mapping import access, web
 from mapping.access import scenarios, siting
 from mapping.access.scenarios import AddedSchool, Scenario
 from mapping.classify import classify
+from mapping.errors import MappingError
 from mapping.exports import to_csv
 from mapping.numbers import format_int, format_km, format_number, format_percent, formatters
 from mapping.provenance import without_demo
@@ -22,6 +23,7 @@ from ui.mapview import render as mapview
 
 SCENARIO_KEY = "access_scenario"
 SITES_KEY = "access_sites"
+SITES_ERROR_KEY = "access_sites_error"
 CLICK_KEY = "access_click"
 
 lang = state.lang()
@@ -34,24 +36,26 @@ def _guard(fn: Callable[[], Any]) -> Any:
     return components.guard(fn, "access.error")
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+# Resources, not data: the results are shared and read only (the page copies before it
+# changes a table); a cached copy per rerun would unpickle thousands of douars each time.
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _official(cycle: str, threshold: float, level: str) -> pd.DataFrame:
     return access.official_access(state.region(), cycle, threshold, level=level)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _agreement(key: str, cycle: str, _registry: gpd.GeoDataFrame
                ) -> tuple[pd.DataFrame, dict[str, Any]]:
     return access.compare_computed_official(state.region(), _registry, cycle)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _baseline(key: str, cycle: str, _registry: gpd.GeoDataFrame) -> scenarios.Baseline:
     """Distances and supply of the registry before any scenario (one per registry and cycle)."""
     return scenarios.baseline(state.region(), _registry, cycle)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _evaluate(key: str, cycle: str, threshold: float, _registry: gpd.GeoDataFrame,
               _scenario: Scenario) -> scenarios.ScenarioResult:
     base = _baseline(key.partition("|")[0], cycle, _registry)
@@ -433,6 +437,19 @@ with tab_scen:
 # -- siting ---------------------------------------------------------------------------------
 
 
+def _suggest_sites(registry: gpd.GeoDataFrame, cycle: str, k: int, province: str,
+                   threshold: float, kind: str) -> None:
+    """The "suggest sites" button's callback: solve and keep the result for this run."""
+    try:
+        st.session_state[SITES_KEY] = siting.suggest_sites(
+            state.region(), registry, cycle, k, province=province, threshold_km=threshold,
+            candidates=kind)
+    except MappingError as exc:  # shown under the button, as components.guard does
+        st.session_state[SITES_ERROR_KEY] = str(exc)
+    except (ValueError, KeyError, TypeError, RuntimeError) as exc:
+        st.session_state[SITES_ERROR_KEY] = f"{type(exc).__name__}: {exc}"
+
+
 def _siting_section() -> None:
     st.caption(state.t("access.siting.intro", km=_num(threshold), cycle=state.t(
         f"cycle.{cycle}")))
@@ -448,12 +465,12 @@ def _siting_section() -> None:
     kind = p3.radio(state.t("access.siting.candidates"), list(siting.CANDIDATE_KINDS),
                     format_func=lambda c: state.t(f"access.siting.candidates.{c}"),
                     horizontal=True)
-    if st.button(state.t("access.siting.run"), type="primary"):
-        with st.spinner(state.t("access.siting.running")):
-            st.session_state[SITES_KEY] = siting.suggest_sites(
-                state.region(), registry, cycle, k, province=province, threshold_km=threshold,
-                candidates=kind)
-        st.rerun()
+    # solved in the button's callback, before the rerun the click causes: the map above
+    # shows the sites in that same run (no second run of the whole page)
+    st.button(state.t("access.siting.run"), type="primary", on_click=_suggest_sites,
+              args=(registry, cycle, k, province, threshold, kind))
+    if err := st.session_state.pop(SITES_ERROR_KEY, None):
+        st.error(state.t("access.error", message=err))
     res = st.session_state.get(SITES_KEY)
     if isinstance(res, pd.DataFrame):
         if res.empty:
