@@ -41,9 +41,8 @@ system-deps:
 	fi
 
 run: $(VENV)/.runtime  ## install, then start the app on the embedded data
-	@# warms the new process (imports, data caches) while the server starts, so the first
+	@# serve.py warms the new process (imports, data caches) as it starts, so the first
 	@# visitor waits for their page only
-	$(PY) -m ui.warmup $(PORT) &
 	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
 # axe-core (npm registry) for the accessibility audit of the browser tests, in a git-ignored folder.

@@ -330,7 +330,7 @@ async def _stress(browser: Any) -> tuple[float, float | None]:
 
 
 async def _warmed_start(browser: Any, env: dict[str, str] | None) -> list[Figure]:
-    """A new process warmed as ``make run`` and the systemd unit do, then its first visitor."""
+    """A new process, once warm (it warms itself: ``serve.py``), then its first visitor."""
     import asyncio
 
     from ui.warmup import warm
@@ -343,8 +343,8 @@ async def _warmed_start(browser: Any, env: dict[str, str] | None) -> list[Figure
         first = await _first_map(page, server.url)
         await ctx.close()
     return [
-        Figure("mapview.warm_up_s", "start-up warm-up run (python -m ui.warmup)", warm_s, "s",
-               f"process start -> warmed in {ready:.2f} s"),
+        Figure("mapview.warm_up_s", "process start -> warm (python -m ui.warmup returns)",
+               ready, "s", f"the last warm-up request took {warm_s:.2f} s"),
         Figure("mapview.warmed_first_map_s",
                "first visitor of a warmed process: page open -> 251 shapes", first, "s",
                "new browser context (downloads the geometry); goal <= 2 s"),

@@ -6,7 +6,9 @@ to answer its health endpoint, then calls its script health check
 runs ``app.py`` once in a session of its own, which imports the libraries and fills
 the process-wide caches (region, commune table, web geometry, the map component's
 files). The first person to open the map then waits for their page, not for the
-process's start-up. ``make run`` and the systemd unit run it beside the server.
+process's start-up. The app process (``serve.py``) starts :func:`warm_in_background`
+from its lifespan, so every process warms itself as it starts; the command is there
+to warm a process by hand or to wait until one is ready.
 
 :func:`preload` imports, in a background thread, the libraries a page imports only
 when first used and that take seconds to import (spopt for "best sites"); app.py
@@ -80,6 +82,23 @@ def warm(port: int, host: str = "127.0.0.1", base_path: str = "",
     if status != 200:
         raise RuntimeError(f"the warming run of {root} answered HTTP {status}")
     return time.monotonic() - t0
+
+
+def warm_in_background(port: int, base_path: str = "") -> threading.Thread:
+    """Run :func:`warm` against this process in a daemon thread; return the thread.
+
+    Called as the server starts: the thread waits for it to answer, then runs the
+    app once. A failure is logged; the first visitor then pays the start-up.
+    """
+    def run() -> None:
+        try:
+            LOG.info("warm-up: app ready in %.1f s", warm(port, base_path=base_path))
+        except (TimeoutError, RuntimeError, OSError) as exc:
+            LOG.warning("warm-up failed: %s", exc)
+
+    thread = threading.Thread(target=run, name="carte-scolaire-warmup", daemon=True)
+    thread.start()
+    return thread
 
 
 def preload(modules: tuple[str, ...] = LAZY_MODULES) -> threading.Thread:

@@ -32,3 +32,25 @@ def test_warm_up_command_reports_a_server_that_never_answers() -> None:
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     assert "usage: python -m ui.warmup PORT" in out.stderr
+
+
+def test_the_app_process_warms_itself_before_anyone_visits() -> None:
+    # serve.py's lifespan runs the app once: the process-wide caches fill with no visitor
+    import time
+    import urllib.request
+
+    from benchmarks.server import app_server
+
+    with app_server() as server:
+        deadline = time.monotonic() + 180
+        metrics = ""
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(f"{server.url}/_stcore/metrics", timeout=30) as resp:
+                metrics = resp.read().decode()
+            if 'cache="ui.state._web_table"' in metrics:
+                break
+            time.sleep(0.5)
+        # the region, the commune table with its web geometry: filled by nobody's visit
+        assert 'cache="ui.state.region"' in metrics
+        assert 'cache="ui.state._web_table"' in metrics
+        assert "active_sessions 0" in metrics
