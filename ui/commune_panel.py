@@ -250,7 +250,7 @@ def _content(table_key: str, code: str, indicator_id: str | None, lang: str,
         age_spec=age_chart(age_structure(code)),
         access=access_figures(code),
         schools=schools,
-        schools_note=_schools_note(state.table_key(), lang) if len(schools) else "",
+        schools_note=_schools_note(table_key, lang) if len(schools) else "",
     )
 
 
