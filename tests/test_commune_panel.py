@@ -7,8 +7,8 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from mapping.datasets import Region
-from mapping.indicators import catalogue
 from mapping.i18n import t
+from mapping.indicators import catalogue
 from mapping.numbers import format_int, vega_locale
 from mapping.settings import PROJECT_ROOT
 
