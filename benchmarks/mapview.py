@@ -278,6 +278,17 @@ async def _access(page: Any, url: str) -> dict[str, float]:
     return out
 
 
+#: The floor of a cold start: a bare Streamlit page, no library of the app imported.
+FLOOR_PAGE = '''
+import streamlit as st
+st.markdown("cs-floor-ready")
+'''
+
+#: The libraries the app's first run imports (app.py's imports and the map page's).
+IMPORTS = ("import streamlit, mapclassify, geopandas, sqlalchemy, geoalchemy2, app, "
+           "ui.pages.map")
+
+
 def _page_server(source: str, folder: Path) -> Any:
     (folder / "page.py").write_text(source, encoding="utf-8")
     env = {"PYTHONPATH": str(PROJECT_ROOT), "STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "true"}
@@ -338,6 +349,29 @@ async def _stress(browser: Any) -> tuple[float, float | None]:
         return wall, float(draw) if draw else None
 
 
+async def _floor(browser: Any) -> float:
+    """Process start -> text shown, for a bare Streamlit page (the cold start's floor)."""
+    with tempfile.TemporaryDirectory() as tmp, _page_server(FLOOR_PAGE, Path(tmp)) as server:
+        ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
+        page = await ctx.new_page()
+        await page.goto(server.url, wait_until="domcontentloaded")
+        await page.get_by_text("cs-floor-ready").wait_for(timeout=120_000)
+        floor = time.perf_counter() - server.started
+        await ctx.close()
+        return float(floor)
+
+
+def _import_s() -> float:
+    """Seconds a fresh interpreter takes to import the libraries of the app's first run."""
+    import subprocess
+    import sys
+
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", IMPORTS], cwd=PROJECT_ROOT, check=True,
+                   capture_output=True)
+    return time.perf_counter() - t0
+
+
 async def _warmed_start(browser: Any, env: dict[str, str] | None) -> list[Figure]:
     """A new process, once warm (it warms itself: ``serve.py``), then its first visitor."""
     import asyncio
@@ -379,6 +413,18 @@ async def mapview_figures(quick: bool = False, env: dict[str, str] | None = None
                 figures += await _warmed_start(browser, env)
             except Exception as exc:
                 figures.append(failed("mapview.warmed_first_map_s", "warmed start", "s", exc))
+            try:
+                figures.append(Figure(
+                    "mapview.cold_start_floor_s", "cold start of a bare Streamlit page",
+                    await _floor(browser), "s",
+                    "process start -> one line of text shown: Streamlit's own start-up on "
+                    "this machine, under the cold start of the app"))
+                figures.append(Figure(
+                    "mapview.cold_start_imports_s", "import of the app's libraries",
+                    _import_s(), "s", "fresh interpreter: streamlit, geopandas, mapclassify "
+                    "(scipy, scikit-learn), SQLAlchemy, the app's modules"))
+            except Exception as exc:
+                figures.append(failed("mapview.cold_start_floor_s", "bare page", "s", exc))
             new: dict[str, Any] = {}
             try:
                 with app_server(env=env) as server:
