@@ -13,18 +13,10 @@ import streamlit as st
 from mapping.catalogue import LANGS
 from mapping.classify import SCHEMES
 from mapping.schema import AREA_TYPES, CYCLES, SECTORS
-from ui import auth, components, sidebar, state, viewstate, warmup
+from ui import auth, components, sidebar, state, viewstate
 
 LOG = logging.getLogger("carte_scolaire")
 
-
-@st.cache_resource(show_spinner=False)
-def _preloaded() -> object:
-    """Slow lazy imports, started once per process in the background (ui.warmup)."""
-    return warmup.preload()
-
-
-_preloaded()
 
 st.set_page_config(page_title="Carte scolaire Marrakech-Safi", layout="wide",
                    initial_sidebar_state="expanded")

@@ -293,16 +293,22 @@ def test_page_runs_without_error() -> None:
     assert not at.exception and not at.error
     assert "58,4\u202f%" in at.info[0].value  # region-wide headline, collège, 5 km, French
     assert len(at.tabs) == 4
-    # every result computed from the registry says how many of its schools are inferred;
-    # the embedded demonstration schools are off by default, so none is fictitious
-    notes = [w.value for w in at.warning if "déduits du recensement" in w.value]
-    assert len(notes) >= 2
-    assert all("0,0\u202f% de sites fictifs" in n for n in notes)
     # tables: names and codes in their own columns, numbers kept for sorting
     official = at.dataframe[0].value
     assert list(official.columns[:2]) == ["Commune", "Code"]
     assert official["Code"].str.match(r"^07\.\d{3}\.").all() and official["Code"].is_unique
-    changed = at.dataframe[1].value
+    # only the open tab runs: the scenario's tables appear once its tab is opened
+    assert len(at.dataframe) == 1
+    at.session_state["a_tab"] = "Scénario"
+    at.run()
+    assert not at.exception and not at.error
+    # every result computed from the registry says how many of its schools are inferred
+    # (the map's and the scenario's); the embedded demonstration schools are off by
+    # default, so none is fictitious
+    notes = [w.value for w in at.warning if "déduits du recensement" in w.value]
+    assert len(notes) >= 2
+    assert all("0,0\u202f% de sites fictifs" in n for n in notes)
+    changed = at.dataframe[0].value
     assert {"Douar", "Commune", "Code commune"} <= set(changed.columns)
 
 

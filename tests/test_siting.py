@@ -42,6 +42,21 @@ def test_mclp_follows_weights() -> None:
     assert rank_sites(cover, w, [1, 0]) == [(0, 100.0), (1, 50.0)]
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_mclp_reaches_the_brute_force_optimum(seed: int) -> None:
+    import itertools
+
+    rng = np.random.default_rng(seed)
+    cover = rng.random((40, 10)) < 0.2
+    w = rng.integers(1, 100, 40).astype(float)
+    for k in (1, 3, 4):
+        best = max(w[cover[:, list(c)].any(axis=1)].sum()
+                   for c in itertools.combinations(range(10), k))
+        chosen = solve_mclp(cover, w, k)
+        assert len(chosen) == k
+        assert w[cover[:, chosen].any(axis=1)].sum() == pytest.approx(best)
+
+
 def _registry(region: Region, province: str) -> gpd.GeoDataFrame:
     codes = region.communes.loc[region.communes["province_code"] == province, "code"]
     d = region.douars[region.douars["commune_code"].isin(codes)].dropna(subset=["lon"])

@@ -9,15 +9,10 @@ files). The first person to open the map then waits for their page, not for the
 process's start-up. The app process (``serve.py``) starts :func:`warm_in_background`
 from its lifespan, so every process warms itself as it starts; the command is there
 to warm a process by hand or to wait until one is ready.
-
-:func:`preload` imports, in a background thread, the libraries a page imports only
-when first used and that take seconds to import (spopt for "best sites"); app.py
-starts it once per process.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 import threading
@@ -26,8 +21,6 @@ import urllib.error
 import urllib.request
 
 LOG = logging.getLogger("carte_scolaire.warmup")
-#: Imported lazily by the pages, slow to import: spopt (best sites, about 2.5 s here).
-LAZY_MODULES = ("spopt.locate",)
 #: Seconds to wait for the server to answer, then for the warming run.
 START_TIMEOUT_S = 120.0
 RUN_TIMEOUT_S = 300.0
@@ -97,24 +90,6 @@ def warm_in_background(port: int, base_path: str = "") -> threading.Thread:
             LOG.warning("warm-up failed: %s", exc)
 
     thread = threading.Thread(target=run, name="carte-scolaire-warmup", daemon=True)
-    thread.start()
-    return thread
-
-
-def preload(modules: tuple[str, ...] = LAZY_MODULES) -> threading.Thread:
-    """Import *modules* in a daemon thread; return the started thread.
-
-    A module that fails to import is logged and skipped: the page that needs it
-    reports the failure when it imports it itself.
-    """
-    def run() -> None:
-        for name in modules:
-            try:
-                importlib.import_module(name)
-            except Exception:
-                LOG.exception("preloading %s failed", name)
-
-    thread = threading.Thread(target=run, name="carte-scolaire-preload", daemon=True)
     thread.start()
     return thread
 

@@ -1,7 +1,8 @@
 """Siting suggestions: where K new schools would bring the most children within reach.
 
-A maximal covering location problem (MCLP, :class:`spopt.locate.MCLP` solved
-with PuLP's bundled CBC): demand points are the douars with (approximate)
+A maximal covering location problem (MCLP), written as a mixed-integer linear
+programme on a sparse matrix and solved by HiGHS (:func:`scipy.optimize.milp`):
+demand points are the douars with (approximate)
 coordinates, weighted by their under-15 population (estimated from the
 commune's share where HCP withholds the age shares); existing schools are
 kept, so demand already within the threshold of an existing school of the
@@ -12,7 +13,6 @@ in EPSG:32629. Distances are straight lines.
 from __future__ import annotations
 
 import time
-import warnings
 from typing import Final
 
 import geopandas as gpd
@@ -40,6 +40,12 @@ class SitingError(MappingError):
 def solve_mclp(cover: np.ndarray, weights: np.ndarray, k: int) -> list[int]:
     """Solve the MCLP on a boolean demand × candidate coverage matrix.
 
+    Maximise the weight of the demand points covered by *k* candidates: binary
+    ``x_j`` (candidate chosen), ``y_i`` in [0, 1] (point covered), ``y_i <=
+    sum_j cover[i, j] x_j`` and ``sum_j x_j = k``. The ``y_i`` need not be declared
+    integer: with integer ``x`` the optimum sets each to 0 or 1. Built as sparse
+    matrices and solved by HiGHS (:func:`scipy.optimize.milp`), exactly.
+
     Parameters
     ----------
     cover
@@ -47,24 +53,33 @@ def solve_mclp(cover: np.ndarray, weights: np.ndarray, k: int) -> list[int]:
     weights
         Demand of each point.
     k
-        Number of candidates to choose.
+        Number of candidates to choose, at most the number of candidates.
 
     Returns
     -------
     list of int
         Column positions of the chosen candidates (ascending).
-    """
-    import pulp
-    from spopt.locate import MCLP
 
-    # spopt works on a cost matrix and a radius: 0 = covered, 2 = not covered
-    cost = np.where(cover, 0.0, 2.0)
-    with warnings.catch_warnings():
-        # PuLP 3 announces API changes for PuLP 4; the bundled CBC is what we want
-        warnings.simplefilter("ignore", DeprecationWarning)
-        model = MCLP.from_cost_matrix(cost, weights, service_radius=1.0, p_facilities=k)
-        model = model.solve(pulp.PULP_CBC_CMD(msg=False), results=False)
-    return [j for j, var in enumerate(model.fac_vars) if (var.value() or 0) > 0.5]
+    Raises
+    ------
+    SitingError
+        If the solver does not reach the optimum (its message says why).
+    """
+    from scipy import sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    m, n = cover.shape
+    if k <= 0 or n == 0:
+        return []
+    a = sparse.csr_array(cover, dtype=float)
+    objective = np.concatenate([np.zeros(n), -np.asarray(weights, dtype=float)])
+    covered = LinearConstraint(sparse.hstack([-a, sparse.identity(m)]), -np.inf, 0.0)
+    count = LinearConstraint(np.concatenate([np.ones(n), np.zeros(m)])[None, :], k, k)
+    res = milp(objective, constraints=[covered, count], bounds=Bounds(0.0, 1.0),
+               integrality=np.concatenate([np.ones(n), np.zeros(m)]))
+    if res.status != 0 or res.x is None:
+        raise SitingError(f"the siting solver stopped without an optimum: {res.message}")
+    return [int(j) for j in np.flatnonzero(res.x[:n] > 0.5)]
 
 
 def reduce_problem(cover: np.ndarray, weights: np.ndarray

@@ -25,6 +25,8 @@ SCENARIO_KEY = "access_scenario"
 SITES_KEY = "access_sites"
 SITES_ERROR_KEY = "access_sites_error"
 CLICK_KEY = "access_click"
+#: The open tab: only its section runs (a tab switch reruns the page).
+TAB_KEY = "a_tab"
 
 lang = state.lang()
 st.title(state.t("nav.access"))
@@ -218,10 +220,12 @@ def _show_map() -> None:
 _guard(_show_map)
 
 _note(cycle_schools)
+# only the open tab's section runs: its tables cost more than the map, and adding a school
+# or asking for sites reruns the page
 tab_table, tab_agree, tab_scen, tab_site = st.tabs([
     state.t("access.tab.table"), state.t("access.tab.agreement"),
     state.t("access.tab.scenario"), state.t("access.tab.siting"),
-])
+], key=TAB_KEY, on_change="rerun")
 
 # -- table ----------------------------------------------------------------------------------
 
@@ -273,8 +277,9 @@ def _table_section() -> None:
     st.caption(state.t("access.table_note"))
 
 
-with tab_table:
-    _guard(_table_section)
+if tab_table.open:
+    with tab_table:
+        _guard(_table_section)
 
 # -- agreement ------------------------------------------------------------------------------
 
@@ -301,8 +306,9 @@ def _agreement_section() -> None:
     st.scatter_chart(sel_table, x="official_km", y="computed_km", height=280)
 
 
-with tab_agree:
-    _guard(_agreement_section)
+if tab_agree.open:
+    with tab_agree:
+        _guard(_agreement_section)
 
 # -- scenario -------------------------------------------------------------------------------
 
@@ -431,8 +437,9 @@ def _scenario_files(scen: Scenario) -> None:
         st.rerun()
 
 
-with tab_scen:
-    _guard(_scenario_section)
+if tab_scen.open:
+    with tab_scen:
+        _guard(_scenario_section)
 
 # -- siting ---------------------------------------------------------------------------------
 
@@ -513,5 +520,6 @@ def _siting_section() -> None:
             st.rerun()
 
 
-with tab_site:
-    _guard(_siting_section)
+if tab_site.open:
+    with tab_site:
+        _guard(_siting_section)
