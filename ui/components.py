@@ -14,7 +14,6 @@ from typing import Any
 import folium
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from mapping.errors import MappingError
 from mapping.i18n import is_rtl, t
@@ -61,6 +60,10 @@ def show_map(m: folium.Map, key: str, height: int = 620) -> dict[str, Any]:
         GeoJSON feature, with its ``properties``), ``last_object_clicked_tooltip``
         and ``last_clicked``.
     """
+    # imported here: the app's maps use ui.mapview; this folium path (the benchmark's
+    # previous path) need not cost its import to every process start
+    from streamlit_folium import st_folium
+
     install_assets()
     missing = assets.localise(m, asset_prefix())
     if missing:
