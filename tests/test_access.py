@@ -324,3 +324,26 @@ def test_page_counts_demonstration_schools_only_when_turned_on() -> None:
     notes = [w.value for w in at.warning if "inferred from the census" in w.value]
     assert notes and "0.0% fictitious" not in notes[0]
     assert "58.4%" in at.info[0].value
+
+
+@pytest.mark.slow
+def test_adding_a_school_at_the_clicked_point_shows_its_effect() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../ui/pages/access.py", default_timeout=180)
+    at.session_state["f_provinces"] = ["07.161"]
+    at.session_state["a_tab"] = "Scénario"
+    at.session_state["access_click"] = (-8.75, 31.25)  # a map click in Chichaoua
+    at.run()
+    assert not at.exception and not at.error
+    assert not [m for m in at.metric if "nouvellement" in m.label]
+    at.text_input[0].set_value("Collège <b>Imintanoute</b> 2")
+    add = [b for b in at.button if b.label.startswith("Ajouter une école hypothétique")][0]
+    add.click().run()
+    assert not at.exception and not at.error
+    scenario = at.session_state["access_scenario"]
+    assert [(s.lon, s.lat, s.cycle, s.name) for s in scenario.added] == [
+        (-8.75, 31.25, "lower_secondary", "Collège <b>Imintanoute</b> 2")]
+    # the same run shows the result: children newly within 5 km of a collège
+    newly = [m for m in at.metric if "nouvellement" in m.label]
+    assert len(newly) == 1 and int(newly[0].value.replace("\u202f", "")) > 0

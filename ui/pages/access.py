@@ -24,6 +24,7 @@ from ui.mapview import render as mapview
 SCENARIO_KEY = "access_scenario"
 SITES_KEY = "access_sites"
 SITES_ERROR_KEY = "access_sites_error"
+ADD_ERROR_KEY = "access_add_error"
 CLICK_KEY = "access_click"
 #: The open tab: only its section runs (a tab switch reruns the page).
 TAB_KEY = "a_tab"
@@ -313,6 +314,22 @@ if tab_agree.open:
 # -- scenario -------------------------------------------------------------------------------
 
 
+def _add_school(registry: gpd.GeoDataFrame, cycle: str, keys: dict[str, str]) -> None:
+    """The add button's callback: check the school and add it to the scenario."""
+    values = st.session_state
+    try:
+        school = AddedSchool(float(values[keys["lon"]]), float(values[keys["lat"]]), cycle,
+                             int(values[keys["seats"]]), str(values.get(keys["name"]) or ""))
+        scenarios.apply(registry.iloc[0:0], Scenario(added=(school,)), region=state.region())
+    except MappingError as exc:  # shown under the form, as components.guard does
+        values[ADD_ERROR_KEY] = str(exc)
+        return
+    except (ValueError, KeyError, TypeError, RuntimeError) as exc:
+        values[ADD_ERROR_KEY] = f"{type(exc).__name__}: {exc}"
+        return
+    values[SCENARIO_KEY] = _scenario().with_school(school)
+
+
 def _scenario_section() -> None:
     st.caption(state.t("access.scenario.intro"))
     scen = _scenario()
@@ -324,22 +341,27 @@ def _scenario_section() -> None:
     west, south, east, north = REGION_BOUNDS
     if click:  # keep the number inputs within their bounds
         click = (min(max(click[0], west), east), min(max(click[1], south), north))
+    # the inputs' keys follow the click, so a new click fills them afresh
+    keys = {f: f"a_add_{f}|{click}" for f in ("lon", "lat", "seats", "name")}
     with st.form("a_add_form"):
         f1, f2, f3, f4 = st.columns(4)
-        lon = f1.number_input(state.t("access.scenario.lon"), min_value=west, max_value=east,
-                              value=float(click[0]) if click else -8.0, format="%.5f")
-        lat = f2.number_input(state.t("access.scenario.lat"), min_value=south, max_value=north,
-                              value=float(click[1]) if click else 31.6, format="%.5f")
-        seats = f3.number_input(state.t("access.scenario.seats"), min_value=0, max_value=5000,
-                                value=0, step=50)
-        name = f4.text_input(state.t("access.scenario.name"), max_chars=80)
-        added = st.form_submit_button(state.t("access.scenario.add", cycle=state.t(
-            f"cycle.{cycle}")))
-    if added:
-        new = scen.with_school(AddedSchool(float(lon), float(lat), cycle, int(seats), name))
-        scenarios.apply(registry.iloc[0:0], Scenario(added=new.added[-1:]), region=state.region())
-        st.session_state[SCENARIO_KEY] = new
-        st.rerun()
+        f1.number_input(state.t("access.scenario.lon"), min_value=west, max_value=east,
+                        value=float(click[0]) if click else -8.0, format="%.5f",
+                        key=keys["lon"])
+        f2.number_input(state.t("access.scenario.lat"), min_value=south, max_value=north,
+                        value=float(click[1]) if click else 31.6, format="%.5f",
+                        key=keys["lat"])
+        f3.number_input(state.t("access.scenario.seats"), min_value=0, max_value=5000,
+                        value=0, step=50, key=keys["seats"])
+        f4.text_input(state.t("access.scenario.name"), max_chars=80, key=keys["name"])
+        # added in the button's callback, before the rerun the click causes: the map and
+        # the results show the new school in that same run
+        st.form_submit_button(state.t("access.scenario.add", cycle=state.t(f"cycle.{cycle}")),
+                              on_click=_add_school, args=(registry, cycle, keys))
+    if err := st.session_state.pop(ADD_ERROR_KEY, None):
+        st.error(state.t("access.error", message=err))
+    # the registry's distances before any change, computed while the user places a school
+    _baseline(registry.attrs.get("key", state.registry_label()), cycle, registry)
     ids = access.cycle_schools(registry, cycle)
     if "commune_code" in ids:
         ids = ids[ids["commune_code"].isin(codes)]
