@@ -338,7 +338,7 @@ def test_adding_a_school_at_the_clicked_point_shows_its_effect() -> None:
     assert not at.exception and not at.error
     assert not [m for m in at.metric if "nouvellement" in m.label]
     at.text_input[0].set_value("Collège <b>Imintanoute</b> 2")
-    add = [b for b in at.button if b.label.startswith("Ajouter une école hypothétique")][0]
+    add = next(b for b in at.button if b.label.startswith("Ajouter une école hypothétique"))
     add.click().run()
     assert not at.exception and not at.error
     scenario = at.session_state["access_scenario"]
