@@ -9,8 +9,11 @@ the ratio printed. Figures only; nothing is asserted.
 
 from __future__ import annotations
 
+import ast
 import re
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -284,9 +287,8 @@ import streamlit as st
 st.markdown("cs-floor-ready")
 '''
 
-#: The libraries the app's first run imports (app.py's imports and the map page's).
-IMPORTS = ("import streamlit, mapclassify, geopandas, sqlalchemy, geoalchemy2, app, "
-           "ui.pages.map")
+#: The scripts of the app's first run: their module-level imports are what it imports.
+FIRST_RUN_SCRIPTS = ("app.py", "ui/pages/map.py")
 
 
 def _page_server(source: str, folder: Path) -> Any:
@@ -361,13 +363,22 @@ async def _floor(browser: Any) -> float:
         return float(floor)
 
 
-def _import_s() -> float:
-    """Seconds a fresh interpreter takes to import the libraries of the app's first run."""
-    import subprocess
-    import sys
+def first_run_imports() -> str:
+    """The module-level import statements of :data:`FIRST_RUN_SCRIPTS`, read (not run)."""
+    lines: dict[str, None] = {}
+    for script in FIRST_RUN_SCRIPTS:
+        tree = ast.parse((PROJECT_ROOT / script).read_text(encoding="utf-8"))
+        lines.update(dict.fromkeys(
+            ast.unparse(node) for node in tree.body
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and not (
+                isinstance(node, ast.ImportFrom) and node.module == "__future__")))
+    return "\n".join(lines)
 
+
+def _import_s() -> float:
+    """Seconds a fresh interpreter takes to import the modules of the app's first run."""
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", IMPORTS], cwd=PROJECT_ROOT, check=True,
+    subprocess.run([sys.executable, "-c", first_run_imports()], cwd=PROJECT_ROOT, check=True,
                    capture_output=True)
     return time.perf_counter() - t0
 
@@ -421,8 +432,8 @@ async def mapview_figures(quick: bool = False, env: dict[str, str] | None = None
                     "this machine, under the cold start of the app"))
                 figures.append(Figure(
                     "mapview.cold_start_imports_s", "import of the app's libraries",
-                    _import_s(), "s", "fresh interpreter: streamlit, geopandas, mapclassify "
-                    "(scipy, scikit-learn), SQLAlchemy, the app's modules"))
+                    _import_s(), "s", "fresh interpreter: the modules app.py and the map "
+                    "page import (streamlit, geopandas, mapclassify, SQLAlchemy, ...)"))
             except Exception as exc:
                 figures.append(failed("mapview.cold_start_floor_s", "bare page", "s", exc))
             new: dict[str, Any] = {}

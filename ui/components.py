@@ -165,16 +165,23 @@ def set_direction(lang: str) -> None:
     )
 
 
+#: The errors a page section (or a widget's callback) shows instead of crashing the page.
+SHOWN_ERRORS = (MappingError, ValueError, KeyError, TypeError, RuntimeError)
+
+
+def error_text(exc: BaseException) -> str:
+    """What the page says of *exc*: a project error's own message, any other with its type."""
+    return str(exc) if isinstance(exc, MappingError) else f"{type(exc).__name__}: {exc}"
+
+
 def guard(fn: Callable[[], Any], message_key: str) -> Any:
     """Run one section of a page; show its error under *message_key* and keep the page alive.
 
     A project error shows its own message; any other error of the usual kinds shows its
-    type too. Returns ``None`` when the section failed.
+    type too (:func:`error_text`). Returns ``None`` when the section failed.
     """
     try:
         return fn()
-    except MappingError as exc:
-        st.error(state.t(message_key, message=str(exc)))
-    except (ValueError, KeyError, TypeError, RuntimeError) as exc:  # never crash the page
-        st.error(state.t(message_key, message=f"{type(exc).__name__}: {exc}"))
+    except SHOWN_ERRORS as exc:  # never crash the page
+        st.error(state.t(message_key, message=error_text(exc)))
     return None

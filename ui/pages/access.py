@@ -13,7 +13,6 @@ from mapping import access, web
 from mapping.access import scenarios, siting
 from mapping.access.scenarios import AddedSchool, Scenario
 from mapping.classify import classify
-from mapping.errors import MappingError
 from mapping.exports import to_csv
 from mapping.numbers import format_int, format_km, format_number, format_percent, formatters
 from mapping.provenance import without_demo
@@ -157,12 +156,14 @@ st.caption(state.t("access.no_figure_note", people=_fmt_int(sel["population_no_f
 # -- map ------------------------------------------------------------------------------------
 
 registry = _page_registry()
+#: The registry's cache key: the scenario's baseline and results are kept under it.
+registry_key = str(registry.attrs.get("key", state.registry_label()))
 cycle_schools = access.cycle_schools(registry, cycle)
 scenario = _scenario()
 result: scenarios.ScenarioResult | None = None
 if not scenario.is_empty:
     result = _guard(lambda: _evaluate(
-        f"{registry.attrs.get('key', state.registry_label())}|{scenario.key()}",
+        f"{registry_key}|{scenario.key()}",
         cycle, threshold, registry, scenario))
 sites = st.session_state.get(SITES_KEY)
 
@@ -321,11 +322,8 @@ def _add_school(registry: gpd.GeoDataFrame, cycle: str, keys: dict[str, str]) ->
         school = AddedSchool(float(values[keys["lon"]]), float(values[keys["lat"]]), cycle,
                              int(values[keys["seats"]]), str(values.get(keys["name"]) or ""))
         scenarios.apply(registry.iloc[0:0], Scenario(added=(school,)), region=state.region())
-    except MappingError as exc:  # shown under the form, as components.guard does
-        values[ADD_ERROR_KEY] = str(exc)
-        return
-    except (ValueError, KeyError, TypeError, RuntimeError) as exc:
-        values[ADD_ERROR_KEY] = f"{type(exc).__name__}: {exc}"
+    except components.SHOWN_ERRORS as exc:  # shown under the form, as components.guard does
+        values[ADD_ERROR_KEY] = components.error_text(exc)
         return
     values[SCENARIO_KEY] = _scenario().with_school(school)
 
@@ -361,7 +359,7 @@ def _scenario_section() -> None:
     if err := st.session_state.pop(ADD_ERROR_KEY, None):
         st.error(state.t("access.error", message=err))
     # the registry's distances before any change, computed while the user places a school
-    _baseline(registry.attrs.get("key", state.registry_label()), cycle, registry)
+    _baseline(registry_key, cycle, registry)
     ids = access.cycle_schools(registry, cycle)
     if "commune_code" in ids:
         ids = ids[ids["commune_code"].isin(codes)]
@@ -473,10 +471,8 @@ def _suggest_sites(registry: gpd.GeoDataFrame, cycle: str, k: int, province: str
         st.session_state[SITES_KEY] = siting.suggest_sites(
             state.region(), registry, cycle, k, province=province, threshold_km=threshold,
             candidates=kind)
-    except MappingError as exc:  # shown under the button, as components.guard does
-        st.session_state[SITES_ERROR_KEY] = str(exc)
-    except (ValueError, KeyError, TypeError, RuntimeError) as exc:
-        st.session_state[SITES_ERROR_KEY] = f"{type(exc).__name__}: {exc}"
+    except components.SHOWN_ERRORS as exc:  # shown under the button, as components.guard does
+        st.session_state[SITES_ERROR_KEY] = components.error_text(exc)
 
 
 def _siting_section() -> None:
