@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 
 from mapping.store.coltypes import short_text  # VARCHAR on PostGIS, TEXT in a GeoPackage
+from mapping.store.engine import write_transaction
 
 #: Metadata of the authentication tables only (the store has its own).
 METADATA = MetaData()
@@ -60,15 +61,28 @@ SIGN_IN_ATTEMPTS = Table(
 )
 
 
-def create_tables(engine: Engine) -> None:
+def create_tables(engine: Engine, busy_timeout: float = 60.0) -> None:
     """Create the authentication tables that do not exist yet.
 
     The store's Alembic migrations do the same for a managed database; this
     helper serves fresh test databases and the GeoPackage file.
 
+    The check and the creation run under the store's write lock, the one the
+    migrations hold: PostgreSQL lets two sessions that both found no ``accounts``
+    table race to create it (the loser fails on ``pg_type``), as happens when
+    several app processes and ``python -m mapping accounts`` start together.
+
     Parameters
     ----------
     engine
         Engine of the school database.
+    busy_timeout
+        Longest wait for another writer (a migration at an app's first start), seconds.
+
+    Raises
+    ------
+    mapping.store.StoreBusy
+        When the lock was not released within *busy_timeout*.
     """
-    METADATA.create_all(engine)
+    with write_transaction(engine, busy_timeout) as conn:
+        METADATA.create_all(conn)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,35 @@ def test_upgrade_keeps_accounts_made_before_it(empty_engine: Engine) -> None:
     assert set(current_revisions(empty_engine)) == set(head_revisions())
     assert sign_in(empty_engine, "amina", PASSWORD, client="127.0.0.1").actor.role == "admin"
     empty_engine.dispose()
+
+
+def test_processes_starting_together_create_the_tables_once(auth_postgis_url: str) -> None:
+    """App processes and ``mapping accounts`` may all find no tables and create them at once.
+
+    Each "process" has its own engine; a barrier releases them together, half of
+    them through the Alembic upgrade, half through :func:`create_tables`.
+    """
+    starters = 6
+    engines = [make_engine(auth_postgis_url, 30.0) for _ in range(starters)]
+    barrier = threading.Barrier(starters)
+    failures: list[BaseException] = []
+
+    def start(i: int) -> None:
+        barrier.wait()
+        try:
+            (upgrade if i % 2 else create_tables)(engines[i])
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=start, args=(i,)) for i in range(starters)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    try:
+        assert failures == []
+        assert set(inspect(engines[0]).get_table_names()) >= TABLES
+        assert set(current_revisions(engines[0])) == set(head_revisions())
+    finally:
+        for engine in engines:
+            engine.dispose()
