@@ -14,7 +14,7 @@ from mapping import access
 from mapping.access import AccessError, AccessOptions, official_access
 from mapping.cli import main
 from mapping.datasets import Region
-from mapping.i18n import LOCALES_DIR
+from mapping.i18n import LOCALES_DIR, t
 from mapping.indicators import catalogue
 from mapping.schema import CYCLE_DISTANCE_COLUMN, REGISTRY_COLUMNS
 from mapping.settings import REGION_CODE
@@ -347,3 +347,25 @@ def test_adding_a_school_at_the_clicked_point_shows_its_effect() -> None:
     # the same run shows the result: children newly within 5 km of a collège
     newly = [m for m in at.metric if "nouvellement" in m.label]
     assert len(newly) == 1 and int(newly[0].value.replace("\u202f", "")) > 0
+
+
+@pytest.mark.slow
+def test_the_open_tab_stays_open_when_the_language_changes() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../ui/pages/access.py", default_timeout=180)
+    at.session_state["f_provinces"] = ["07.161"]
+    at.run()
+    assert [list(d.value.columns[:2]) for d in at.dataframe] == [["Commune", "Code"]]
+    at.session_state["a_tab"] = "Scénario"
+    at.run()
+    assert at.dataframe.len == 0  # the table tab is closed: its table is not built
+    at.session_state["lang"] = "ar"
+    at.run()
+    assert not at.exception and not at.error
+    # still the scenario tab, now in Arabic: its buttons, and no commune table
+    assert at.session_state["a_tab"] == t("access.tab.scenario", "ar")
+    labels = [b.label for b in at.button]
+    add = t("access.scenario.add", "ar", cycle="")
+    assert any(label.startswith(add) for label in labels), labels
+    assert at.dataframe.len == 0

@@ -104,3 +104,29 @@ def test_the_readme_module_map_names_every_room() -> None:
                    if p.is_dir() and (p / "__init__.py").exists())
     missing = [r for r in rooms if f"{r}/" not in readme]
     assert missing == [], "describe every mapping/ folder in the README's module map"
+
+
+
+def _magic_lines(path: Path) -> list[int]:
+    """Lines of bare expressions Streamlit's "magic" would write (a value alone on a line)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Expr) or isinstance(
+                node.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)):
+            continue
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            continue  # docstrings (magic leaves them out too)
+        found.append(node.lineno)
+    return found
+
+
+def test_pages_write_through_calls_only(tmp_path: Path) -> None:
+    # .streamlit/config.toml turns "magic" off: a bare expression would show nothing
+    config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    assert "magicEnabled = false" in config
+    scripts = [ROOT / "app.py", ROOT / "serve.py", *sorted((ROOT / "ui" / "pages").glob("*.py"))]
+    assert len(scripts) > 9
+    assert {script.name: _magic_lines(script) for script in scripts if _magic_lines(script)} == {}
+    probe = tmp_path / "page.py"  # the check does see a bare name
+    probe.write_text('"""Doc."""\nimport streamlit as st\n\nvalue = 1\nvalue\n', "utf-8")
+    assert _magic_lines(probe) == [5]

@@ -7,7 +7,7 @@ clicked.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -185,3 +185,38 @@ def guard(fn: Callable[[], Any], message_key: str) -> Any:
     except SHOWN_ERRORS as exc:  # never crash the page
         st.error(state.t(message_key, message=error_text(exc)))
     return None
+
+
+def kept_tabs(label_keys: Sequence[str], key: str) -> Sequence[Any]:
+    """Tabs that run only when open (``.open``) and stay open across a language change.
+
+    Streamlit remembers the open tab by its label, so a new language would reopen
+    the first tab. The open tab's translation key is kept beside the widget and
+    becomes the tabs' default whenever the language changes (the default is kept
+    otherwise: a new default would make a new widget).
+
+    Parameters
+    ----------
+    label_keys
+        Translation keys of the tab labels, in order.
+    key
+        Widget key; a switch of tab reruns the page.
+
+    Returns
+    -------
+    Sequence
+        The tab containers, as :func:`streamlit.tabs` returns them.
+    """
+    lang = state.lang()
+    opened_key, pinned_key = f"{key}|open", f"{key}|default"
+    opened = st.session_state.get(opened_key)
+    pinned = st.session_state.get(pinned_key)
+    if not (isinstance(pinned, tuple) and pinned[0] == lang and pinned[1] in label_keys):
+        pinned = (lang, opened if opened in label_keys else label_keys[0])
+        st.session_state[pinned_key] = pinned
+    containers = st.tabs([state.t(k) for k in label_keys], key=key,
+                         default=state.t(pinned[1]), on_change="rerun")
+    for label_key, container in zip(label_keys, containers, strict=True):
+        if container.open:
+            st.session_state[opened_key] = label_key
+    return containers

@@ -224,10 +224,9 @@ _guard(_show_map)
 _note(cycle_schools)
 # only the open tab's section runs: its tables cost more than the map, and adding a school
 # or asking for sites reruns the page
-tab_table, tab_agree, tab_scen, tab_site = st.tabs([
-    state.t("access.tab.table"), state.t("access.tab.agreement"),
-    state.t("access.tab.scenario"), state.t("access.tab.siting"),
-], key=TAB_KEY, on_change="rerun")
+tab_table, tab_agree, tab_scen, tab_site = components.kept_tabs(
+    ["access.tab.table", "access.tab.agreement", "access.tab.scenario", "access.tab.siting"],
+    TAB_KEY)
 
 # -- table ----------------------------------------------------------------------------------
 
