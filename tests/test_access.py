@@ -369,3 +369,25 @@ def test_the_open_tab_stays_open_when_the_language_changes() -> None:
     add = t("access.scenario.add", "ar", cycle="")
     assert any(label.startswith(add) for label in labels), labels
     assert at.dataframe.len == 0
+
+
+@pytest.mark.slow
+def test_a_school_placed_outside_every_commune_is_refused_under_the_form() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../ui/pages/access.py", default_timeout=180)
+    at.session_state["a_tab"] = "Scénario"
+    at.session_state["access_click"] = (-9.95, 32.6)  # the Atlantic, off Safi, inside the bbox
+    at.run()
+    assert not at.exception and not at.error
+    add = next(b for b in at.button if b.label.startswith("Ajouter une école hypothétique"))
+    add.click().run()
+    assert not at.exception
+    # the callback's error is shown under the form, and nothing was added
+    assert [e.value for e in at.error if "in no commune of the region" in e.value
+            and "(-9.95, 32.6)" in e.value]
+    scenario = at.session_state.get("access_scenario")
+    assert scenario is None or not scenario.added
+    # the next run (any widget) no longer shows it
+    at.run()
+    assert not at.error
