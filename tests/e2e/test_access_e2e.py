@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from mapping.i18n import t
+
 pytestmark = pytest.mark.e2e
 
 TIMEOUT = 120_000
@@ -90,3 +92,20 @@ def test_arabic_distance_legend_reads_left_to_right(page: Any, app_url: str) -> 
     # the scale bar is metric only, and mirrored with the other controls
     assert frame.locator(".leaflet-bottom.leaflet-right .leaflet-control-scale").count() == 1
     assert frame.locator(".leaflet-top.leaflet-right .leaflet-control-zoom").count() == 1
+
+
+def test_the_open_tab_stays_open_when_the_language_changes(page: Any, app_url: str) -> None:
+    page.goto(f"{app_url}/access?prov=07.161&lang=fr", wait_until="domcontentloaded")
+    page.wait_for_selector(f"{FRAME}[data-ready='1']", timeout=TIMEOUT)
+    page.get_by_role("tab", name="Scénario").click()
+    page.get_by_role("button", name="Ajouter une école hypothétique : Collège").wait_for(
+        timeout=TIMEOUT)
+    page.get_by_text("العربية", exact=True).click()
+    # the page is now in Arabic, right to left, and still on the scenario tab
+    page.wait_for_selector(f"{FRAME}[data-ready='1'][dir='rtl']", timeout=TIMEOUT)
+    add = t("access.scenario.add", "ar", cycle=t("cycle.lower_secondary", "ar"))
+    page.get_by_role("button", name=add).wait_for(timeout=TIMEOUT)
+    tab = page.get_by_role("tab", name=t("access.tab.scenario", "ar"))
+    assert tab.get_attribute("aria-selected") == "true"
+    assert page.get_by_role("tab", selected=True).count() == 1
+    assert page.blocked_requests == []
