@@ -22,14 +22,15 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 # Debian packages: chromium for the browser tests, Noto for Arabic in printed maps,
 # PostgreSQL/PostGIS for the store tests, nginx for the multi-user deployment test,
-# gdal-bin (ogrinfo) as an independent OGC API client.
+# gdal-bin (ogrinfo) as an independent OGC API client, poppler-utils (pdftotext) to read
+# the PDF exports in the language tests.
 DEBIAN_PACKAGES := chromium fonts-noto-core fonts-dejavu-core postgresql postgresql-15-postgis-3 \
-	nginx gdal-bin
+	nginx gdal-bin poppler-utils
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || [ ! -f $(ARABIC_FONT) ] \
 	    || [ ! -x /usr/lib/postgresql/15/bin/initdb ] || ! command -v nginx >/dev/null 2>&1 \
 	    || [ ! -f /usr/share/postgresql/15/extension/postgis.control ] \
-	    || ! command -v ogrinfo >/dev/null 2>&1; then \
+	    || ! command -v ogrinfo >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 	    $(DEBIAN_PACKAGES); \

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
-from scipy.spatial import cKDTree
 
 from mapping.errors import MappingError
 from mapping.settings import CRS_METRIC
@@ -88,6 +87,8 @@ def nearest_schools(points: gpd.GeoDataFrame, schools: gpd.GeoDataFrame) -> pd.D
     sxy, svalid = _metric_xy(schools, "schools")
     school_pos = np.flatnonzero(svalid)
     if pvalid.any() and len(school_pos):
+        from scipy.spatial import cKDTree  # 0.3 s to import: not at the app's start
+
         tree = cKDTree(sxy[school_pos])
         qi = np.flatnonzero(pvalid)
         qxy = pxy[qi]

@@ -18,7 +18,6 @@ from typing import Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from mapping.access.computed import computed_distances, douar_points
 from mapping.access.official import DEFAULT_OPTIONS, check_cycle, check_threshold
@@ -216,6 +215,8 @@ def suggest_sites(
         empty.attrs.update(seconds=time.perf_counter() - started, demand_douars=0,
                            candidates=0, under15_uncovered=0.0)
         return empty
+    from scipy.spatial import cKDTree  # 0.3 s to import: not at the app's start
+
     radius = threshold * 1000.0
     if candidates == "douars":
         cxy = dxy

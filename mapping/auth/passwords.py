@@ -14,8 +14,11 @@ MIN_PASSWORD_LENGTH: Final = 12
 
 _HASHER: Final = PasswordHasher()  # argon2-cffi's RFC 9106 low-memory profile
 #: Verified against when the account does not exist, so a wrong name costs the
-#: same time as a wrong password and names cannot be probed by timing.
-_DUMMY_HASH: Final = _HASHER.hash("no account has this password, it is only for timing")
+#: same time as a wrong password and names cannot be probed by timing. A constant made
+#: with ``_HASHER`` (same parameters, checked by ``tests/auth/test_passwords.py``):
+#: hashing it at import cost every process start about 0.1 s of CPU.
+DUMMY_HASH: Final = ("$argon2id$v=19$m=65536,t=3,p=4$j5YsCkU7thtKcx3drQqW+Q$"
+                     "htbSao1mbZD2zGLVU4aq6z2nf8DGDjntZbi7sjFYBPQ")
 
 
 class WeakPassword(MappingError):
@@ -53,7 +56,7 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
     no stored one, so the answer takes the same time either way.
     """
     try:
-        return _HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _HASHER.verify(stored_hash or DUMMY_HASH, password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

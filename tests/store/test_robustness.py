@@ -199,8 +199,10 @@ def test_older_schema_is_upgraded_without_losing_rows(store_url: str, revision: 
     from mapping.store.engine import make_engine
 
     old = make_engine(store_url, 5)
+    assert migrate.current_revisions(old) == ()  # a new database: no version table
     migrate.upgrade(old, revision)
-    assert migrate.current_revisions(old) == (revision,)
+    assert migrate.current_revisions(old) == (revision,) == _alembic_reads(old)
+    assert not migrate.is_current(old)
     state = make_state({"school_id": "OLD-1", "name_fr": "École ancienne", "cycle": "primary",
                         "commune_code": "07.041.01.01", "lon": -7.65, "lat": 31.55})
     later = {**state, "pupils": 120.0}
@@ -221,6 +223,8 @@ def test_older_schema_is_upgraded_without_losing_rows(store_url: str, revision: 
     old.dispose()
     store = open_store(store_url, seed=False)
     assert set(migrate.current_revisions(store.engine)) == set(migrate.head_revisions())
+    assert set(_alembic_reads(store.engine)) == set(migrate.HEADS)
+    assert migrate.is_current(store.engine)
     indexes = {i["name"] for i in inspect(store.engine).get_indexes("school_changes")}
     assert {"ix_school_changes_school_change", "ix_school_changes_at"} <= indexes
     assert "ix_school_changes_school_id" not in indexes
@@ -236,3 +240,17 @@ def test_older_schema_is_upgraded_without_losing_rows(store_url: str, revision: 
     assert record.row_version == 3 and store.change_count() == 3
     store.dispose()
     engine.dispose()
+
+
+def _alembic_reads(engine: Any) -> tuple[str, ...]:
+    """The revisions as Alembic itself reads them from the database."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return tuple(MigrationContext.configure(conn).get_current_heads())
+
+
+def test_the_known_heads_are_those_of_the_revision_scripts() -> None:
+    # opening a store compares its version with HEADS (no Alembic import): a new
+    # revision script must update it, or every open would run the upgrade again
+    assert set(migrate.HEADS) == set(migrate.head_revisions())
