@@ -50,6 +50,13 @@ def test_web_provinces_are_the_eight_provinces(web: gpd.GeoDataFrame) -> None:
     prov = webmap.web_provinces(web)
     assert len(prov) == 8
     assert set(prov["province_code"]) == set(web["province_code"])
+    # the coverage union gives the general union's outlines, vertex for vertex
+    general = web[["province_code", "geometry"]].dissolve(by="province_code", as_index=False)
+    general_geoms = shapely.set_precision(general.geometry.to_numpy(), webmap.GRID_SIZE)
+    assert prov["province_code"].tolist() == general["province_code"].tolist()
+    assert shapely.equals_exact(shapely.normalize(prov.geometry.to_numpy()),
+                                shapely.normalize(general_geoms), 0).all()
+    assert prov.geometry.is_valid.all()
 
 
 def _render(table: gpd.GeoDataFrame, ind_id: str, lang: str = "fr",
