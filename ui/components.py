@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
 import pandas as pd
 import streamlit as st
 
@@ -21,6 +20,9 @@ from mapping.provenance import analysis_note
 from mapping.settings import PROJECT_ROOT
 from mapping.web import assets
 from ui import state
+
+if TYPE_CHECKING:
+    import folium
 
 #: Folder served by Streamlit at ``/app/static`` (``server.enableStaticServing``).
 STATIC_DIR = PROJECT_ROOT / "static"

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import folium
 import geopandas as gpd
 import pandas as pd
 
@@ -25,8 +25,11 @@ from mapping.web.basemap import add_layer_control, add_province_outlines, base_m
 from mapping.web.choropleth import add_categories, add_choropleth
 from mapping.web.schools import add_schools, add_schools_legend
 
+if TYPE_CHECKING:
+    import folium
+
 #: Something drawn on top of the communes: ``overlay(map) -> None``.
-Overlay = Callable[[folium.Map], object]
+Overlay = Callable[["folium.Map"], object]
 
 
 @dataclass(frozen=True)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-from folium.template import Template
 
 from mapping.settings import REGION_BOUNDS
 from mapping.web import assets
 from mapping.web.geometry import GRID_SIZE, SIMPLIFY_TOLERANCE
 from mapping.web.html import esc
+
+if TYPE_CHECKING:
+    import folium
 
 Bounds = Sequence[float] | np.ndarray
 
@@ -24,6 +26,8 @@ def compact_json() -> None:
     Jinja's ``tojson`` still escapes ``<``, ``>``, ``&`` and ``'``, so embedded
     data stays inert inside ``<script>``; Arabic text shrinks about threefold.
     """
+    from folium.template import Template
+
     env = Template("").environment
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
 
@@ -46,6 +50,8 @@ def base_map(
     folium.Map
         Leaflet loaded from :data:`mapping.web.assets.DEFAULT_PREFIX`.
     """
+    import folium
+
     compact_json()
     minx, miny, maxx, maxy = (float(v) for v in (bounds if bounds is not None else REGION_BOUNDS))
     m = folium.Map(
@@ -80,6 +86,8 @@ def add_province_outlines(m: folium.Map, provinces: gpd.GeoDataFrame) -> None:
     provinces
         Province polygons, ideally :func:`web_provinces` of the web communes.
     """
+    import folium
+
     geoms = provinces.geometry.to_numpy()
     if shapely.get_num_coordinates(geoms).sum() > 20_000:
         geoms = shapely.set_precision(shapely.simplify(geoms, SIMPLIFY_TOLERANCE), GRID_SIZE)
@@ -104,4 +112,6 @@ def add_province_outlines(m: folium.Map, provinces: gpd.GeoDataFrame) -> None:
 
 def add_layer_control(m: folium.Map) -> None:
     """Add a collapsed layer control (call last)."""
+    import folium
+
     folium.LayerControl(collapsed=False).add_to(m)

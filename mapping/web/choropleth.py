@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -16,7 +15,10 @@ from mapping.catalogue import Indicator
 from mapping.classify import Classification
 from mapping.i18n import is_rtl, t
 from mapping.web.html import esc
-from mapping.web.legend import Legend, legend_html, value_note
+from mapping.web.legend import legend_html, value_note
+
+if TYPE_CHECKING:
+    import folium
 
 
 def region_rank(values: pd.Series) -> pd.Series:
@@ -67,6 +69,8 @@ def add_choropleth(
     ValueError
         If the classification does not match the table's length.
     """
+    from mapping.web.control import Legend
+
     if len(classification.classes) != len(table):
         raise ValueError(
             f"classification has {len(classification.classes)} values, table has {len(table)} rows"
@@ -114,6 +118,8 @@ def add_choropleth(
 
 def _commune_layer(features: list[dict[str, Any]], name: str) -> folium.GeoJson:
     """The commune polygons with their style, highlight and tooltip (class ``cs-commune``)."""
+    import folium
+
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=name,
@@ -183,6 +189,8 @@ def add_categories(
         If *categories*, *tips* or *dashed* do not match the table's length, or a
         category has no colour.
     """
+    from mapping.web.control import Legend
+
     n = len(table)
     if len(categories) != n or len(tips) != n or (dashed is not None and len(dashed) != n):
         raise ValueError(f"categories, tips and dashed must have {n} values, one per commune")

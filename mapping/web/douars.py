@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import folium
 import numpy as np
 import pandas as pd
 
@@ -22,7 +21,10 @@ from mapping.numbers import format_number
 from mapping.provenance import catalogue_source
 from mapping.schema import CYCLE_DISTANCE_COLUMN
 from mapping.web.html import esc
-from mapping.web.legend import Legend, LegendRow, legend_box
+from mapping.web.legend import LegendRow, legend_box
+
+if TYPE_CHECKING:
+    import folium
 
 #: Upper bounds (km) of the distance classes; the last class is open.
 BANDS_KM: Final = DISTANCE_BANDS_KM
@@ -155,6 +157,8 @@ def douar_features(
 
 
 def _point_layer(features: list[dict[str, Any]], name: str, stroke: str) -> folium.GeoJson:
+    import folium
+
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=name,
@@ -187,6 +191,8 @@ def add_douars(
     int
         Number of douars drawn.
     """
+    from mapping.web.control import Legend
+
     features = douar_features(region, cycle, lang, communes)
     if features:
         _point_layer(features, t("access.layer.douars", lang), "#555555").add_to(m)
@@ -263,6 +269,8 @@ def add_points(
     *points* needs ``lon``, ``lat``; ``rank`` and ``under15_covered`` for sites,
     ``name`` and ``cycle`` for scenario schools.
     """
+    import folium
+
     color = SITE_COLOR if kind == "site" else SCENARIO_COLOR
     name = t("access.layer.sites" if kind == "site" else "access.layer.added", lang)
     group = folium.FeatureGroup(name=name)

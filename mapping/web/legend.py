@@ -1,12 +1,9 @@
-"""The legend component: one Leaflet control and the HTML of every legend."""
+"""The HTML of every legend (the folium control that shows it: :mod:`mapping.web.control`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from branca.element import MacroElement
-from folium.template import Template
 
 from mapping.catalogue import Indicator
 from mapping.classify import NO_DATA_COLOR, Classification
@@ -25,46 +22,6 @@ def value_note(indicator: Indicator, lang: str) -> str:
     if indicator.estimated:
         flags.append(t("map.flag_estimated", lang))
     return " · ".join(flags)
-
-
-class Legend(MacroElement):
-    """A Leaflet control holding legend HTML that the caller has already escaped.
-
-    Parameters
-    ----------
-    content
-        The legend's inner HTML (escape every piece of data in it first).
-    position
-        Leaflet control corner.
-    css_class
-        Class of the legend's ``div`` (tests and stylesheets select on it).
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var legend = L.control({position: {{ this.position|tojson }}});
-            legend.onAdd = function() {
-                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
-                div.innerHTML = {{ this.content|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(
-        self, content: str, position: str = "bottomright", css_class: str = "cs-legend"
-    ) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "Legend"
-        self.content = content
-        self.position = position
-        self.css_class = css_class
 
 
 #: Shared look of every legend box (one component: title, rows, notes).

@@ -9,12 +9,9 @@ with fictitious schools carries a "demonstration data" mark. Popups are escaped.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
-import folium.plugins
 import geopandas as gpd
-from branca.element import Element
 
 from mapping.i18n import is_rtl, messages, t
 from mapping.numbers import format_int
@@ -31,7 +28,10 @@ from mapping.provenance import (
 )
 from mapping.web import assets
 from mapping.web.html import esc
-from mapping.web.legend import Legend, LegendRow, legend_box
+from mapping.web.legend import LegendRow, legend_box
+
+if TYPE_CHECKING:
+    import folium
 
 #: Above this many located schools, points are clustered.
 CLUSTER_THRESHOLD = 300
@@ -171,6 +171,10 @@ def add_schools(m: folium.Map, schools: gpd.GeoDataFrame, lang: str) -> None:
     schools
         A school registry (canonical columns), EPSG:4326, possibly filtered.
     """
+    import folium
+    import folium.plugins
+    from branca.element import Element
+
     if schools is None or len(schools) == 0:
         return
     geom = schools.geometry
@@ -247,6 +251,8 @@ def demo_mark_html(lang: str) -> str:
 
 def add_demo_mark(m: folium.Map, lang: str) -> None:
     """Put the "demonstration data" mark at the top of *m* (once)."""
+    from mapping.web.control import Legend
+
     if getattr(m, "_cs_demo", False):
         return
     m._cs_demo = True  # type: ignore[attr-defined]
@@ -264,4 +270,6 @@ def schools_legend_html(lang: str) -> str:
 
 def add_schools_legend(m: folium.Map, lang: str) -> None:
     """Add the school-symbol legend (bottom left)."""
+    from mapping.web.control import Legend
+
     Legend(schools_legend_html(lang), position="bottomleft").add_to(m)
