@@ -8,11 +8,33 @@ where, and what to do. The UI shows the message and keeps running.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 
 class MappingError(ValueError):
-    """Base class of every error the project raises on purpose."""
+    """Base class of every error the project raises on purpose.
+
+    Its message (``str(exc)``) is English, for the command line and the logs. An error
+    the app's users can cause may also carry the key of the same message in the
+    interface's message catalogue (:mod:`mapping.i18n`) and the values of its fields
+    (:meth:`keyed`); the app shows that one, in the interface language.
+
+    Attributes
+    ----------
+    key
+        Message key in ``mapping/locales``, or ``None``.
+    params
+        Fields of that message (numbers are formatted for the language by the app).
+    """
+
+    key: str | None = None
+    params: dict[str, object] = {}  # noqa: RUF012 - replaced, never changed, by keyed()
+
+    def keyed(self, key: str, **params: object) -> Self:
+        """Attach the message's key and fields; return the error (``raise E(...).keyed(...)``)."""
+        self.key = key
+        self.params = params
+        return self
 
 
 class DataError(MappingError):

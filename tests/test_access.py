@@ -384,10 +384,36 @@ def test_a_school_placed_outside_every_commune_is_refused_under_the_form() -> No
     add.click().run()
     assert not at.exception
     # the callback's error is shown under the form, and nothing was added
-    assert [e.value for e in at.error if "in no commune of the region" in e.value
-            and "(-9.95, 32.6)" in e.value]
+    # in the interface language, with the point and what to do
+    assert [e.value for e in at.error
+            if "le point (-9.95000 ; 32.60000) n'est dans aucune commune de la région" in e.value
+            and "cliquez sur la carte" in e.value]
     scenario = at.session_state.get("access_scenario")
     assert scenario is None or not scenario.added
     # the next run (any widget) no longer shows it
     at.run()
     assert not at.error
+
+
+@pytest.mark.slow
+def test_a_siting_problem_too_large_is_refused_in_the_interface_language(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from mapping.access import siting
+
+    # the real problem of the first province, with the size limit lowered below it
+    monkeypatch.setattr(siting, "MAX_PAIRS", 10)
+    at = AppTest.from_file("../ui/pages/access.py", default_timeout=180)
+    at.session_state["a_tab"] = t("access.tab.siting", "fr")
+    at.run()
+    assert not at.exception and not at.error
+    run = next(b for b in at.button if b.label == t("access.siting.run", "fr"))
+    run.click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1, errors
+    assert "c'est trop pour le calcul : choisissez une province ou une grille plus lâche" \
+        in errors[0]
+    assert "too large" not in errors[0]  # not the English message
+    assert "access_sites" not in at.session_state  # no result kept

@@ -16,6 +16,7 @@ import streamlit as st
 
 from mapping.errors import MappingError
 from mapping.i18n import is_rtl, t
+from mapping.numbers import format_int
 from mapping.provenance import analysis_note
 from mapping.settings import PROJECT_ROOT
 from mapping.web import assets
@@ -172,8 +173,17 @@ SHOWN_ERRORS = (MappingError, ValueError, KeyError, TypeError, RuntimeError)
 
 
 def error_text(exc: BaseException) -> str:
-    """What the page says of *exc*: a project error's own message, any other with its type."""
-    return str(exc) if isinstance(exc, MappingError) else f"{type(exc).__name__}: {exc}"
+    """What the page says of *exc*: a project error's message (in the interface language
+    when it has a key: :meth:`mapping.errors.MappingError.keyed`), any other with its type."""
+    if not isinstance(exc, MappingError):
+        return f"{type(exc).__name__}: {exc}"
+    if exc.key is None:
+        return str(exc)
+    lang = state.lang()
+    fields = {name: format_int(value, lang) if isinstance(value, int)
+              else f"{value:.5f}" if isinstance(value, float) else str(value)
+              for name, value in exc.params.items()}
+    return state.t(exc.key, **fields)
 
 
 def guard(fn: Callable[[], Any], message_key: str) -> Any:

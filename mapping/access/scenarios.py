@@ -285,7 +285,8 @@ def apply(
         commune = _commune_of(region, s.lon, s.lat)
         if region is not None and commune is None:
             raise ScenarioError(f"added school {i}: point ({s.lon}, {s.lat}) is in no commune "
-                                "of the region")
+                                "of the region").keyed("access.err.outside_region",
+                                                       lon=s.lon, lat=s.lat)
         row: dict[str, Any] = dict.fromkeys(REGISTRY_COLUMNS)
         row.update(
             school_id=f"SCN-{i}", name_fr=s.name or f"Scénario {i}", name_ar=s.name or "",

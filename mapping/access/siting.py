@@ -77,7 +77,8 @@ def solve_mclp(cover: np.ndarray, weights: np.ndarray, k: int) -> list[int]:
     res = milp(objective, constraints=[covered, count], bounds=Bounds(0.0, 1.0),
                integrality=np.concatenate([np.ones(n), np.zeros(m)]))
     if res.status != 0 or res.x is None:
-        raise SitingError(f"the siting solver stopped without an optimum: {res.message}")
+        raise SitingError(f"the siting solver stopped without an optimum: {res.message}"
+                          ).keyed("access.err.siting_no_optimum", message=str(res.message))
     return [int(j) for j in np.flatnonzero(res.x[:n] > 0.5)]
 
 
@@ -228,7 +229,7 @@ def suggest_sites(
         raise SitingError(
             f"{len(dxy):,} demand points × {len(cxy):,} candidates is too large; choose a "
             "province or a coarser grid"
-        )
+        ).keyed("access.err.siting_too_large", points=len(dxy), candidates=len(cxy))
     tree = cKDTree(cxy)
     pairs = tree.query_ball_point(dxy, r=radius)
     cover = np.zeros((len(dxy), len(cxy)), dtype=bool)
