@@ -218,3 +218,17 @@ def test_reference_comparison_detects_a_changed_map(
     other = _reference_render(table, region, "illiteracy_rate_10_plus")
     mean, share = _difference(other, Image.open(REFERENCE))
     assert mean >= 0.01 or share >= 0.004, (mean, share)
+
+
+def test_province_outlines_are_those_of_the_general_union(table: gpd.GeoDataFrame) -> None:
+    # outline_paths dissolves with GEOS's coverage union, right only for a coverage
+    import shapely
+
+    from mapping.printing import geometry as printgeometry
+
+    assert shapely.coverage_is_valid(table.geometry.to_numpy())
+    general = table[["province_code", "geometry"]].dissolve("province_code").reset_index()
+    outlines = printgeometry._dissolved_provinces(table)
+    assert outlines["province_code"].tolist() == general["province_code"].tolist()
+    assert shapely.equals_exact(shapely.normalize(outlines.geometry.to_numpy()),
+                                shapely.normalize(general.geometry.to_numpy()), 0).all()
