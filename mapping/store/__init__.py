@@ -36,7 +36,8 @@ Plumbing for other packages
     :attr:`Store.engine`, :meth:`Store.session` (SQLAlchemy ORM session),
     :meth:`Store.writing` (a transaction holding the write lock),
     :data:`SCRIPT_LOCATION` and :func:`alembic_config` (add tables with a new
-    Alembic revision whose ``down_revision`` is the current head),
+    Alembic revision whose ``down_revision`` is the current head, and put it in
+    :data:`mapping.store.migrate.HEADS`: opening a store compares the database with it),
     :func:`default_url`.
 
 Every write method takes the acting :class:`mapping.roles.Actor`, calls
