@@ -228,4 +228,4 @@ def bin_ids(data: np.ndarray, bins: np.ndarray) -> np.ndarray:
     ``mapclassify.classifiers.bin1d``; *bins* is sorted and its last bound is at least
     the maximum of *data*.
     """
-    return np.searchsorted(bins, data, side="left").astype(int)
+    return np.searchsorted(bins, data, side="left")

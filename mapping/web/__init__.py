@@ -15,7 +15,7 @@ douars
 legend
     The HTML of every legend.
 control
-    The legend as a folium control (imported on first use: see below).
+    The legend as a folium control (import it from there: it imports folium).
 assemble
     The one map-assembly function every page and the offline export use.
 html
@@ -29,8 +29,6 @@ package without it, which saves a new process about 0.4 s.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
 
 from mapping.web.assemble import (
     Categories,
@@ -121,7 +119,6 @@ __all__ = [
     "SITE_COLOR",
     "Categories",
     "Choropleth",
-    "Legend",
     "LegendRow",
     "OfflineAssetError",
     "Overlay",
@@ -162,16 +159,3 @@ __all__ = [
     "web_communes",
     "web_provinces",
 ]
-
-
-if TYPE_CHECKING:
-    from mapping.web.control import Legend
-
-
-def __getattr__(name: str) -> Any:
-    # the folium control, imported on first use (PEP 562)
-    if name == "Legend":
-        from mapping.web.control import Legend
-
-        return Legend
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
